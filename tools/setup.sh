@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up .venv for nca_nb: idempotent, a few minutes on a fresh machine, seconds after that.
+#  - torch: if the venv cannot import torch (including a torch the system Python already has, which the
+#    venv sees through --system-site-packages), install the CPU wheel torch==2.13.0 *first*, so that
+#    `pip install -e .` never resolves `torch>=2.1` to a multi-GB CUDA build. A torch you have is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv --system-site-packages .venv
+fi
+V=.venv/bin/python
+if ! "$V" -c 'import torch' >/dev/null 2>&1; then
+  echo "setup: torch not found; installing the CPU wheel torch==2.13.0"
+  "$V" -m pip install -q torch==2.13.0
+fi
+stamp=.venv/.nca_nb-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing nca_nb and its dev tools into .venv"
+  "$V" -m pip install -q -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" || true
+  "$V" -c 'import nca_nb, nbdev' && touch "$stamp"
+fi
+"$V" -c 'import torch, nca_nb; print(f"setup: ok (torch {torch.__version__}, nca_nb {nca_nb.__version__})")'
