@@ -1,0 +1,57 @@
+"""Ship the latest Growing NCA checkpoints (fox, cat) into the package and the repository.
+
+For each target with a run folder (default runs/growing-{fox,cat}, written by `nca-nb train-growing`):
+- checkpoints/growing-{t}/: checkpoint.safetensors (weights, Adam state, RNG, config, loss log; no pool),
+  model.safetensors and loss.csv — small files, committed so a later session can resume from git with
+  `nca-nb train-growing --target t --iters 8000 --out checkpoints/growing-t` (the pool is then re-seeded);
+- nca_nb/data/growing_{t}.safetensors: the model with its training info (iterations, final loss, config);
+- nca_nb/data/growing_{t}_loss.csv: the loss curve (iteration, loss);
+- nca_nb/data/growing_metrics.json: `evaluate_growing` on the shipped model (seed 0), per target.
+The checkpoint is copied first (one atomic file), and everything else is derived from that copy, so a
+training process writing at the same time cannot make the shipped files disagree."""
+import argparse, csv, json, shutil
+import torch
+from pathlib import Path
+from nca_nb.core import save_model, atomic_write
+from nca_nb.morpho import EMOJI, model_from_checkpoint, read_checkpoint, load_growing, evaluate_growing, data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def write_csv(path, rows, header):
+    def w(p):
+        with open(p, 'w', newline='') as fh: c = csv.writer(fh); c.writerow(header); c.writerows(rows)
+    atomic_write(path, w)
+
+def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int) -> dict:
+    src, dst = run / 'checkpoint.safetensors', ckdir / 'checkpoint.safetensors'
+    if src.resolve() != dst.resolve(): atomic_write(dst, lambda p: shutil.copyfile(src, p))
+    ck = read_checkpoint(dst)
+    model = model_from_checkpoint(dst)
+    model.info.pop('loss_log')
+    save_model(model, ckdir / 'model.safetensors', **model.info)
+    save_model(model, data / f'growing_{t}.safetensors', **model.info)
+    log = ck['log']
+    write_csv(ckdir / 'loss.csv', [(i, f'{l:.6g}', f'{s:.3f}') for i, (l, s) in enumerate(zip(log['loss'], log['seconds']))], ['iteration', 'loss', 'seconds'])
+    write_csv(data / f'growing_{t}_loss.csv', [(i, f'{l:.6g}') for i, l in enumerate(log['loss'])], ['iteration', 'loss'])
+    m = evaluate_growing(load_growing(t), t, seed=seed)
+    print(f"{t}: {ck['iteration']} iterations, final loss {model.info['final_loss']:.5f}, "
+          f"grow@200 {m['grow_mse_200']:.5f}, persist max {m['persist_mse_max']:.5f}, regen@200 {m['regen_mse_200']:.5f} "
+          f"(steps to <=0.01: {m['regen_steps']}), accept {m['accept']}", flush=True)
+    return m
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--runs', default=str(ROOT / 'runs'), help='folder holding growing-fox/ and growing-cat/ (default runs/)')
+    p.add_argument('--targets', nargs='*', default=sorted(EMOJI))
+    p.add_argument('--seed', type=int, default=0, help='seed of the evaluation (default 0)')
+    a = p.parse_args()
+    torch.set_num_threads(1)  # as the notebook that recomputes these metrics
+    data = data_dir(); mfile = data / 'growing_metrics.json'
+    metrics = json.loads(mfile.read_text()) if mfile.exists() else {}
+    for t in a.targets:
+        run = Path(a.runs) / f'growing-{t}'
+        if not (run / 'checkpoint.safetensors').exists(): print(f'{t}: no checkpoint in {run}, skipped'); continue
+        metrics[t] = ship(t, run, ROOT / 'checkpoints' / f'growing-{t}', data, a.seed)
+        atomic_write(mfile, lambda q: Path(q).write_text(json.dumps(metrics, indent=1) + '\n'))
+
+if __name__ == '__main__': main()
