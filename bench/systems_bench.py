@@ -9,12 +9,21 @@ Life: 8 random soups of 256x256 (density 0.3), Conway's rule on a torus; the ref
 padded-slice torch version is timed too, to show what the bit-sliced simulator buys. Torch runs are
 timed with torch's default thread count and with 1 thread: on a busy machine 2 threads can collapse.
 
-Usage: python bench/systems_bench.py [--threads N [N ...]] [--steps N] [--size 256] [--batch 8] [--reps R]"""
+BZ (Turner 2009): 8 grids of 256x256 from uniform noise, alpha=1.2, beta=gamma=1; the reference is the
+whole batch through `scipy.ndimage.uniform_filter(mode='wrap')` and the reaction in numpy (float32),
+step by step; a numpy pad-and-slice version is timed too (what careful numpy achieves). The variants
+run interleaved, round after round, and each keeps its fastest round, so a burst of load elsewhere on
+the machine hits all of them alike. Final states must agree within 1e-3 (float32 rounding, amplified by
+the reaction over the steps).
+
+Usage: python bench/systems_bench.py [--only life|bz] [--threads N [N ...]] [--steps N] [--bz-steps N] [--size 256] [--batch 8] [--reps R]"""
 import argparse, time
 import numpy as np
 import torch
+from scipy.ndimage import uniform_filter
 from scipy.signal import convolve2d
 from nca_nb.life import life_run, random_soup
+from nca_nb.bz import bz_init, bz_run
 
 def best(f, reps):
     "Fastest wall time of `reps` calls of `f` (after one warm-up call)."
@@ -67,13 +76,62 @@ def bench_life(size=256, batch=8, steps=200, reps=3, threads=None):
     torch.set_num_threads(default)
     return ratios
 
+def scipy_bz(x: np.ndarray, steps: int, alpha=1.2, beta=1., gamma=1.) -> np.ndarray:
+    "Turner's BZ by the book on a batch (B, 3, H, W): scipy's 3x3 wrap-around mean, then the reaction, clipped."
+    for _ in range(steps):
+        m = uniform_filter(x, size=(1, 1, 3, 3), mode='wrap')
+        a, b, c = m[:, 0], m[:, 1], m[:, 2]
+        x = np.clip(np.stack([a + a * (alpha * b - gamma * c), b + b * (beta * c - alpha * a), c + c * (gamma * a - beta * b)], 1), 0, 1)
+    return x
+
+def numpy_bz(x: np.ndarray, steps: int, alpha=1.2, beta=1., gamma=1.) -> np.ndarray:
+    "The same in numpy with a wrap-padded copy and shifted slices instead of scipy's filter."
+    H, W = x.shape[-2:]
+    for _ in range(steps):
+        p = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode='wrap')
+        r = p[:, :, :H] + p[:, :, 1:H + 1] + p[:, :, 2:]
+        m = (r[..., :W] + r[..., 1:W + 1] + r[..., 2:]) / 9
+        a, b, c = m[:, 0], m[:, 1], m[:, 2]
+        x = np.clip(np.stack([a + a * (alpha * b - gamma * c), b + b * (beta * c - alpha * a), c + c * (gamma * a - beta * b)], 1), 0, 1)
+    return x
+
+def best_interleaved(fns: dict, reps: int) -> dict:
+    "Fastest wall time of each function over `reps` rounds, the functions taking turns within each round."
+    ts = {k: [] for k in fns}
+    for _ in range(reps):
+        for k, f in fns.items():
+            t = time.perf_counter(); f(); ts[k].append(time.perf_counter() - t)
+    return {k: min(v) for k, v in ts.items()}
+
+def bench_bz(size=256, batch=8, steps=50, reps=5, threads=None):
+    """Print frames/s (grid-steps per second) of BZ on `batch` grids of `size`²: the scipy reference, numpy slices, and
+    nca_nb.bz at each torch thread count in `threads` (default: torch's default and 1); return {threads: ratio ours/scipy}."""
+    x = bz_init(size, batch, seed=0)
+    xn = x.numpy()
+    ref = scipy_bz(xn, steps)
+    diff = np.abs(bz_run(x, steps, frames=False).numpy() - ref).max()
+    assert diff < 1e-3, f'nca_nb.bz differs from the scipy reference by {diff}'
+    assert np.abs(numpy_bz(xn, steps) - ref).max() < 1e-3, 'numpy slices differ from the scipy reference'
+    threads = threads or sorted({torch.get_num_threads(), 1}, reverse=True)
+    fns = {'scipy.ndimage reference': lambda: scipy_bz(xn, steps), 'numpy pad + slices': lambda: numpy_bz(xn, steps)}
+    fns.update({f'nca_nb.bz [{n} thread(s)]': (lambda n=n: bz_run(x, steps, frames=False, threads=n)) for n in threads})
+    t = best_interleaved(fns, reps)
+    t_ref = t['scipy.ndimage reference']
+    print(f'BZ {size}x{size}, batch {batch}, {steps} steps, alpha=1.2, beta=gamma=1, torus; final states within {diff:.1e} of scipy. '
+          f'Frames (grid-steps) per second, best of {reps} interleaved rounds:')
+    for name, tt in t.items(): print(f'  {name:<54} {batch * steps / tt:9.1f} frames/s   {t_ref / tt:6.1f}x scipy')
+    return {n: t_ref / t[f'nca_nb.bz [{n} thread(s)]'] for n in threads}
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--only', choices=['life', 'bz'], help='run one system only')
     ap.add_argument('--threads', type=int, nargs='+', help='torch thread counts to time (default: the default and 1)')
-    ap.add_argument('--steps', type=int, default=200); ap.add_argument('--size', type=int, default=256)
-    ap.add_argument('--batch', type=int, default=8); ap.add_argument('--reps', type=int, default=3)
+    ap.add_argument('--steps', type=int, default=200, help='Life generations per timing (default: 200)')
+    ap.add_argument('--bz-steps', type=int, default=50, help='BZ steps per timing (default: 50)')
+    ap.add_argument('--size', type=int, default=256); ap.add_argument('--batch', type=int, default=8); ap.add_argument('--reps', type=int, default=3)
     a = ap.parse_args()
     print(f'torch {torch.__version__}')
-    bench_life(a.size, a.batch, a.steps, a.reps, a.threads)
+    if a.only in (None, 'life'): bench_life(a.size, a.batch, a.steps, a.reps, a.threads)
+    if a.only in (None, 'bz'): bench_bz(a.size, a.batch, a.bz_steps, max(a.reps, 5), a.threads)
 
 if __name__ == '__main__': main()
