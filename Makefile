@@ -1,6 +1,6 @@
 # Two commands for users (README): `make demo` and `make test`. Each sets itself up first.
 V := .venv/bin
-.PHONY: setup demo test slow export readme docs bench clean
+.PHONY: setup demo test slow export readme docs browser-test bench clean
 
 setup:
 	@bash tools/setup.sh
@@ -19,6 +19,14 @@ export: setup
 
 readme: setup
 	$(V)/python tools/make_readme.py
+
+# The docs site, without Quarto (nbdev's notebook processing + smalldocs) into _docs/; with Quarto, `nbdev-docs` builds the same.
+docs: setup
+	$(V)/python tools/build_docs.py
+
+# Build the site, serve it on 127.0.0.1 and check it in headless Chromium (apt-get install -y chromium); screenshots in _site/screenshots/.
+browser-test: setup
+	$(V)/python tools/browser_test.py
 
 bench: setup
 	$(V)/python bench/core_bench.py

@@ -1,0 +1,153 @@
+"""Build the docs site into _docs/ without Quarto: nbdev's notebook processing, then smalldocs (pure Python).
+
+    make docs                     # = .venv/bin/python tools/build_docs.py
+    python tools/build_docs.py    # with nbdev and smalldocs installed (the dev extra)
+
+Where Quarto is installed, `nbdev-docs` builds the same site from the same configuration (nbs/_quarto.yml,
+nbs/nbdev.yml, nbs/sidebar.yml), also into _docs/. Here:
+
+1. nbdev (what `nbdev-proc-nbs` does, minus its attempt to download and `sudo`-install Quarto): writes
+   nbs/nbdev.yml from pyproject.toml, the module index, nbs/sidebar.yml (notebooks only), and processes
+   every notebook into _proc/ (serially, in this process): `show_doc` API docs added and run,
+   export/hide directives applied, the stored outputs kept. nbdev runs only the cells the API docs
+   need: exported cells, `show_doc` cells, and any cell that contains an import. A test cell that mixes
+   an import with code needing cells nbdev does not run fails there (nbdev's FAQ: keep imports in cells
+   of their own), which stops `nbdev-docs`; here such a cell is skipped with a warning that names it,
+   since its output is the stored one anyway. A failing exported or `show_doc` cell still fails the build.
+2. staging (a temporary copy of _proc/): each page is named by its nbdev `output-file` (core.html, as
+   Quarto names it, not 00_core.html), links into the public site (nbdev writes `site-url/core.html#nca`)
+   are made relative so the local site navigates offline, and Quarto-only formats (commonmark, keep-md,
+   format-links), which smalldocs would warn about, are dropped.
+3. `smalldocs render` into _docs/ (git-ignored). Then, so that nothing is loaded from another host and the
+   site works offline: the Bootswatch theme's `@import` of Google Fonts is removed from the site's CSS
+   (the theme's fallback fonts are used), and on pages with maths, KaTeX, which smalldocs links from a
+   CDN, is copied into site_libs/katex/ from Debian's libjs-katex (`apt-get install -y libjs-katex`; without
+   it those pages keep the CDN links and the build says so).
+"""
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tolerate_import_cells():
+    "Make nbdev's `exec_show_docs` skip (with a warning) a failing cell that it runs only because the cell imports something."
+    import nbdev.processors as P
+    if getattr(P.exec_show_docs, '_tolerant', False): return
+    run = P.exec_show_docs.__call__
+    def call(self, cell):
+        try: return run(self, cell)
+        except Exception as e:
+            needed = cell.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'} or P._show_docs(cell.parsed_())
+            if needed: raise
+            print(f'docs: warning: skipped a cell nbdev runs for its imports, which failed without the cells it needs '
+                  f'(keep imports in cells of their own):\n  {str(e).splitlines()[0]}\n  {str(e).splitlines()[-1]}', flush=True)
+    P.exec_show_docs.__call__, P.exec_show_docs._tolerant = call, True
+
+
+def nbdev_process(root: Path) -> tuple[Path, object]:
+    "Run nbdev's docs preprocessing (nbdev-proc-nbs) serially without the Quarto installer; returns the _proc folder and the config."
+    os.chdir(root)
+    import nbdev.quarto as q
+    q._ensure_quarto = lambda: None   # never try to download Quarto: it is not used here
+    tolerate_import_cells()
+    cache, cfg, _ = q._pre_docs(None, n_workers=0, file_re=q._def_file_re)
+    return Path(cache), cfg
+
+
+def frontmatter(nb: dict) -> dict:
+    "The YAML front matter nbdev writes into the first (raw) cell of a processed notebook."
+    c = nb['cells'][0] if nb.get('cells') else {}
+    src = ''.join(c.get('source', ''))
+    if c.get('cell_type') != 'raw' or not src.startswith('---'): return {}
+    return yaml.safe_load(src.strip().strip('-')) or {}
+
+
+def stage(cache: Path, dest: Path, site_url: str) -> dict:
+    "Copy the processed notebooks to `dest` for smalldocs; returns {notebook: page name}."
+    shutil.copytree(cache, dest, ignore=shutil.ignore_patterns('_docs', '.*'))
+    names, site = {}, site_url.rstrip('/') + '/'
+    for p in sorted(dest.glob('*.ipynb')):
+        text = p.read_text(encoding='utf-8')
+        nb = json.loads(text)
+        out = frontmatter(nb).get('output-file')
+        new = Path(out).with_suffix('.ipynb').name if out else p.name
+        text = re.sub(re.escape(site) + r'([\w-]+\.html)', r'\1', text)     # absolute links into this site -> relative
+        text = re.sub(r'output-file: [^\n"\\]*(\\n)?', '', text, count=1)   # smalldocs names the page by its file
+        p.unlink(); (dest / new).write_text(text, encoding='utf-8')
+        names[p.name] = new
+    sb = dest / 'sidebar.yml'
+    if sb.exists():
+        sb.write_text(re.sub(r'[\w.-]+\.ipynb', lambda m: names.get(m.group(0), m.group(0)), sb.read_text()))
+    q = yaml.safe_load((dest / '_quarto.yml').read_text())
+    html = (q.get('format') or {}).get('html') or {}
+    html.pop('keep-md', None)
+    q['format'] = {'html': html}
+    (dest / '_quarto.yml').write_text(yaml.safe_dump(q, sort_keys=False))
+    ny = yaml.safe_load((dest / 'nbdev.yml').read_text())
+    ny.pop('format-links', None)
+    (dest / 'nbdev.yml').write_text(yaml.safe_dump(ny, sort_keys=False))
+    return names
+
+
+REMOTE_IMPORT = re.compile(r'@import\s+url\(\s*["\']?https?://[^)]*\)\s*;?')
+
+def strip_remote_imports(site: Path) -> list[Path]:
+    "Remove CSS `@import url(https://...)` (the theme's web fonts) from the site's stylesheets; returns the files changed."
+    changed = []
+    for css in site.rglob('*.css'):
+        text = css.read_text(encoding='utf-8')
+        new = REMOTE_IMPORT.sub('', text)
+        if new != text: css.write_text(new, encoding='utf-8'); changed.append(css)
+    return changed
+
+
+KATEX_CDN = re.compile(r'https://cdn\.jsdelivr\.net/npm/katex@[\d.]+/dist/([\w./-]+)')
+KATEX_LOCAL = Path('/usr/share/javascript/katex')   # Debian's libjs-katex
+
+def vendor_katex(site: Path, katex: Path = KATEX_LOCAL) -> int:
+    "Serve KaTeX from the site (site_libs/katex/) instead of its CDN; returns the pages changed (0 and a note without libjs-katex)."
+    pages = [p for p in site.rglob('*.html') if KATEX_CDN.search(p.read_text(encoding='utf-8'))]
+    if not pages: return 0
+    if not (katex / 'katex.min.js').exists():
+        print(f'docs: note: {len(pages)} page(s) with maths load KaTeX from its CDN; apt-get install -y libjs-katex to serve it from the site')
+        return 0
+    dest = site / 'site_libs' / 'katex'
+    shutil.copytree(katex, dest, dirs_exist_ok=True)
+    for p in pages:
+        up = '../' * (len(p.relative_to(site).parts) - 1)
+        local = lambda m: f"{up}site_libs/katex/{m.group(1).replace('auto-render.min.js', 'auto-render.js')}"
+        p.write_text(KATEX_CDN.sub(local, p.read_text(encoding='utf-8')), encoding='utf-8')
+    return len(pages)
+
+
+def build(root: Path = ROOT, out: Path | None = None, quiet: bool = False) -> Path:
+    "Build the site; returns the folder it is in (default: nbdev's doc_path, _docs/)."
+    t0 = time.time()
+    cache, cfg = nbdev_process(root)
+    out = Path(out) if out else Path(cfg.doc_path)
+    if not quiet: print(f'docs: notebooks processed into {cache.relative_to(root)}/ ({time.time() - t0:.0f} s)', flush=True)
+    with tempfile.TemporaryDirectory(prefix='nca_nb-docs-') as tmp:
+        src = Path(tmp) / 'site'
+        names = stage(cache, src, str(cfg.doc_host) + str(cfg.doc_baseurl))
+        smalldocs = shutil.which('smalldocs', path=str(Path(sys.executable).parent)) or 'smalldocs'
+        r = subprocess.run([smalldocs, 'render', str(src)] + (['--quiet'] if quiet else []))
+        if r.returncode: sys.exit(f'docs: smalldocs render failed (exit {r.returncode})')
+        built = src / '_docs'
+        strip_remote_imports(built)
+        vendor_katex(built)
+        if out.exists(): shutil.rmtree(out)
+        shutil.move(str(built), str(out))
+    pages = sorted(p.name for p in out.glob('*.html'))
+    if not quiet: print(f'docs: {len(pages)} pages in {os.path.relpath(out, root)}/ ({time.time() - t0:.0f} s): {", ".join(pages)}')
+    return out
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--out', help="output folder (default: nbdev's doc_path, _docs/)")
+    ap.add_argument('--quiet', action='store_true', help='print only warnings and errors')
+    a = ap.parse_args()
+    build(ROOT, Path(a.out).resolve() if a.out else None, a.quiet)
