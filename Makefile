@@ -6,7 +6,7 @@ setup:
 	@bash tools/setup.sh
 
 demo: setup
-	$(V)/nca-nb info
+	$(V)/nca-nb demo
 
 test: setup
 	$(V)/python tools/test_nbs.py
@@ -29,4 +29,4 @@ browser-test: setup
 	$(V)/python tools/browser_test.py
 
 bench: setup
-	$(V)/python bench/core_bench.py
+	$(V)/python bench/core_bench.py && $(V)/python bench/systems_bench.py

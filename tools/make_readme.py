@@ -23,7 +23,7 @@ def render(nb_path=ROOT / 'nbs' / 'index.ipynb') -> str:
     for c in nb['cells']:
         s = _src(c).strip('\n')
         if not s: continue
-        if c['cell_type'] == 'markdown': parts.append(s)
+        if c['cell_type'] == 'markdown': parts.append(s.replace('](images/', '](nbs/images/'))  # paths relative to the repo root
         elif c['cell_type'] == 'code' and not _hidden(s):
             parts.append(f'```python\n{s}\n```')
             o = _outputs(c)
