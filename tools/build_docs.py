@@ -40,8 +40,9 @@ def tolerate_import_cells():
     def call(self, cell):
         try: return run(self, cell)
         except Exception as e:
-            needed = cell.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'} or P._show_docs(cell.parsed_())
+            needed = cell.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'} or P._show_docs(cell.parsed_() or [])
             if needed: raise
+            self.k.exc = None   # else the next cell, even one nbdev does not run, reports this error again
             print(f'docs: warning: skipped a cell nbdev runs for its imports, which failed without the cells it needs '
                   f'(keep imports in cells of their own):\n  {str(e).splitlines()[0]}\n  {str(e).splitlines()[-1]}', flush=True)
     P.exec_show_docs.__call__, P.exec_show_docs._tolerant = call, True
