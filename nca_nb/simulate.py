@@ -43,9 +43,17 @@ def _bz_options(p: argparse.ArgumentParser) -> None:
     p.add_argument('--steps', type=int, default=300, help='steps (default: 300)')
     p.add_argument('--every', type=int, default=1, help='keep every k-th frame (default: 1)')
 
+def _morpho_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument('--target', choices=['fox', 'cat'], default='fox', help='which shipped Growing NCA (default: fox)')
+    p.add_argument('--phase', choices=['grow', 'stable', 'regen'], default='grow',
+                   help='grow from the seed, stay grown, or regrow after a central disc of damage (default: grow)')
+    p.add_argument('--steps', type=int, default=None, help='recorded steps (default: 200)')
+    p.add_argument('--warmup', type=int, default=300, help='steps grown before a stable or regen run (default: 300)')
+
 SYSTEMS: dict[str, System] = {
     'life': System('nca_nb.life:simulate_life', "Conway's Game of Life, or any Life-like rule", _life_options),
     'bz': System('nca_nb.bz:simulate_bz', 'the Belousov-Zhabotinsky reaction (Turner 2009)', _bz_options),
+    'morpho': System('nca_nb.morpho:simulate_morpho', 'morphogenesis: the Growing NCA of the fox or the cat', _morpho_options),
 }
 "The systems of `nca-nb simulate`, by name."
 
