@@ -15,9 +15,10 @@ if ! "$V" -c 'import torch' >/dev/null 2>&1; then
   "$V" -m pip install -q torch==2.13.0
 fi
 stamp=.venv/.nca_nb-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+want=$(sha1sum pyproject.toml | cut -d' ' -f1)   # by content: nbdev-export rewrites pyproject.toml's timestamp
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing nca_nb and its dev tools into .venv"
   "$V" -m pip install -q -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" || true
-  "$V" -c 'import nca_nb, nbdev' && touch "$stamp"
+  "$V" -c 'import nca_nb, nbdev' && echo "$want" > "$stamp"
 fi
 "$V" -c 'import torch, nca_nb; print(f"setup: ok (torch {torch.__version__}, nca_nb {nca_nb.__version__})")'

@@ -2,7 +2,7 @@
 
 Serial on purpose: on a 2-core machine two notebooks at once slow each other 3-10x (torch threads).
 Also checks that README.md is in step with nbs/index.ipynb. Exit status 1 if anything failed."""
-import argparse, subprocess, sys, time
+import argparse, os, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +13,8 @@ def main():
     p.add_argument('--flags', default='', help='space-separated flags of cells to run anyway, e.g. "slow"')
     p.add_argument('--save', action='store_true', help='write outputs back into the notebooks that pass')
     a = p.parse_args()
+    # notebooks may call the package's console scripts (nca-nb): find them beside this Python, venv or not
+    os.environ['PATH'] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get('PATH', '')
     from nbdev.config import get_config
     from nbdev.test import test_nb
     cfg = get_config(ROOT)
