@@ -6,7 +6,7 @@ training step (64-step BPTT, B=8, 72x72, Adam), with the max_pool2d alive mask o
 baseline next to ours. Usage: python bench/core_bench.py [--threads N] [--reps R]"""
 import argparse, time
 import torch, torch.nn.functional as F
-from nca_nb.core import NCA, seed_state, alive_mask
+from nca_nb.core import NCA, seed_state, alive_mask, normalise_grads
 import nca_nb.core as core
 
 def best(f, reps):
@@ -38,7 +38,7 @@ def train_step(m, reps):
         y = m.rollout(x, 64, grad=True, seed=0)
         loss = F.mse_loss(y[:, :4], target)
         opt.zero_grad(); loss.backward()
-        for p in m.parameters(): p.grad /= p.grad.norm() + 1e-8
+        normalise_grads(m.parameters())
         opt.step()
     return best(step, reps)
 
