@@ -22,21 +22,23 @@ def write_csv(path, rows, header):
         with open(p, 'w', newline='') as fh: c = csv.writer(fh); c.writerow(header); c.writerows(rows)
     atomic_write(path, w)
 
-def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int) -> dict:
+def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int, package: bool = True) -> dict:
+    "Copy the run's checkpoint into `ckdir` (with its model and loss curve); with `package`, also into the package; the metrics."
     src, dst = run / 'checkpoint.safetensors', ckdir / 'checkpoint.safetensors'
     if src.resolve() != dst.resolve(): atomic_write(dst, lambda p: shutil.copyfile(src, p))
     ck = read_checkpoint(dst)
     model = model_from_checkpoint(dst)
     model.info.pop('loss_log')
     save_model(model, ckdir / 'model.safetensors', **model.info)
-    save_model(model, data / f'growing_{t}.safetensors', **model.info)
     log = ck['log']
     write_csv(ckdir / 'loss.csv', [(i, f'{l:.6g}', f'{s:.3f}') for i, (l, s) in enumerate(zip(log['loss'], log['seconds']))], ['iteration', 'loss', 'seconds'])
-    write_csv(data / f'growing_{t}_loss.csv', [(i, f'{l:.6g}') for i, l in enumerate(log['loss'])], ['iteration', 'loss'])
-    m = evaluate_growing(load_growing(t), t, seed=seed)
+    if package:
+        save_model(model, data / f'growing_{t}.safetensors', **model.info)
+        write_csv(data / f'growing_{t}_loss.csv', [(i, f'{l:.6g}') for i, l in enumerate(log['loss'])], ['iteration', 'loss'])
+    m = evaluate_growing(load_growing(t) if package else model, t, seed=seed)
     print(f"{t}: {ck['iteration']} iterations, final loss {model.info['final_loss']:.5f}, "
           f"grow@200 {m['grow_mse_200']:.5f}, persist max {m['persist_mse_max']:.5f}, regen@200 {m['regen_mse_200']:.5f} "
-          f"(steps to <=0.01: {m['regen_steps']}), accept {m['accept']}", flush=True)
+          f"(steps to <=0.01: {m['regen_steps']}), accept {m['accept']}{'' if package else ' (checkpoints only; the package keeps its model)'}", flush=True)
     return m
 
 def main():
@@ -44,6 +46,9 @@ def main():
     p.add_argument('--runs', default=str(ROOT / 'runs'), help='folder holding growing-fox/ and growing-cat/ (default runs/)')
     p.add_argument('--targets', nargs='*', default=sorted(EMOJI))
     p.add_argument('--seed', type=int, default=0, help='seed of the evaluation (default 0)')
+    p.add_argument('--checkpoints-only', action='store_true',
+                   help='update checkpoints/ (to resume from git) but leave the shipped models alone, e.g. while learners trained '
+                        'on them (scripts/morpho_regimes.py) are not yet retrained')
     a = p.parse_args()
     torch.set_num_threads(1)  # as the notebook that recomputes these metrics
     data = data_dir(); mfile = data / 'growing_metrics.json'
@@ -51,7 +56,9 @@ def main():
     for t in a.targets:
         run = Path(a.runs) / f'growing-{t}'
         if not (run / 'checkpoint.safetensors').exists(): print(f'{t}: no checkpoint in {run}, skipped'); continue
-        metrics[t] = ship(t, run, ROOT / 'checkpoints' / f'growing-{t}', data, a.seed)
+        m = ship(t, run, ROOT / 'checkpoints' / f'growing-{t}', data, a.seed, package=not a.checkpoints_only)
+        if a.checkpoints_only: continue
+        metrics[t] = m
         atomic_write(mfile, lambda q: Path(q).write_text(json.dumps(metrics, indent=1) + '\n'))
 
 if __name__ == '__main__': main()
