@@ -1,0 +1,88 @@
+"""Paper §2: learn the morphogenesis system (the shipped Growing NCAs of the fox and the cat) from its RGBA
+frames with the single-step, multi-step and stratified multi-step regimes, under the same budget, and
+evaluate each learner against the ground truth (growth, stable, regeneration, target).
+
+Resumable: every training run checkpoints into --runs (default runs/morpho_learn/) and continues from
+there when rerun; finished runs are not retrained. Writes, for nbs/14_morpho_learn.ipynb and its tests:
+  nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each)
+  nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
+Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
+                                       [--iters 800] [--n-max 48] [--threads 1]
+The committed results are that, plus the shorter-horizon variant for comparison:
+  python scripts/morpho_regimes.py --regimes multi stratified --n-max 16 --tag _n16
+(runs of one target and regime can go in parallel processes with their own --out; a last run of the
+whole set then finds them finished, evaluates and writes the committed files.)"""
+import argparse, hashlib, json, time
+from pathlib import Path
+import numpy as np, torch
+from nca_nb.core import save_model, load_model, atomic_write
+from nca_nb.train import fit
+from nca_nb.morpho import load_growing
+from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, evaluate_learned
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / 'nca_nb' / 'data'
+
+def fingerprint(model) -> str:
+    "sha1 of a model's weights: which ground truth the learners were trained on."
+    h = hashlib.sha1()
+    for k, v in sorted(model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+def train_one(target, regime, seed, data, a):
+    "Train (or resume, or load if finished) one learner; its model and loss curve."
+    runs = Path(a.runs); runs.mkdir(parents=True, exist_ok=True)
+    done = runs / f'{target}_{regime}{a.tag}_s{seed}.safetensors'
+    if not done.exists():
+        m = learner_model(seed)
+        r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr,
+                lr_drop=(0.7, 0.1), hidden_cache=True, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
+                checkpoint_every=25, progress=not a.quiet)
+        save_model(m, done, **r.info, losses=[round(l, 7) for l in r.losses])
+    m = load_model(done)
+    return m, m.info['losses']
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--targets', nargs='+', default=['fox', 'cat'])
+    ap.add_argument('--regimes', nargs='+', default=['single', 'multi', 'stratified'])
+    ap.add_argument('--seeds', type=int, nargs='+', default=[0], help='learner seeds (initial weights and sampling)')
+    ap.add_argument('--data-seeds', type=int, nargs='+', default=[0, 1], help='ground-truth runs recorded for training')
+    ap.add_argument('--iters', type=int, default=800); ap.add_argument('--batch', type=int, default=8)
+    ap.add_argument('--n-max', type=int, default=48, help='longest multi-step segment (observed frames)')
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
+    ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
+    ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
+    ap.add_argument('--tag', default='', help='suffix for the results key and file names of a variant (e.g. _n48); variants are not shipped')
+    ap.add_argument('--out', default=str(DATA / 'morpho_learn_results.json'), help='results JSON (read, updated, rewritten)')
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    out = Path(a.out)
+    res = json.loads(out.read_text()) if out.exists() else {}
+    res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=True,
+                         seeds=a.seeds, eval_seed=a.eval_seed, threads=a.threads,
+                         note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones')
+    res.setdefault('results', {})
+    for t in a.targets:
+        truth = load_growing(t)
+        t0 = time.time()
+        data = morpho_training_data(t, seeds=a.data_seeds, model=truth)
+        res.setdefault('data', {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=fingerprint(truth),
+                                             trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})
+        for regime in a.regimes:
+            for s in a.seeds:
+                t1 = time.time()
+                m, losses = train_one(t, regime, s, data, a)
+                key = regime + a.tag
+                metrics = evaluate_learned(m, t, seed=a.eval_seed, truth=truth)
+                step = max(1, len(losses) // 200)
+                res['results'].setdefault(t, {}).setdefault(key, {})[str(s)] = dict(
+                    metrics=metrics, final_loss=float(np.mean(losses[-max(1, len(losses) // 10):])), loss_curve=losses[::step],
+                    loss_curve_every=step, seconds=round(time.time() - t1, 1))
+                if s == a.ship_seed and not a.tag:
+                    info = {k: v for k, v in m.info.items() if k != 'losses'}
+                    info.update(target=t, truth_fingerprint=fingerprint(truth), made_by='scripts/morpho_regimes.py')
+                    save_model(m, DATA / f'learned_{t}_{regime}.safetensors', **info)
+                atomic_write(out, lambda p: Path(p).write_text(json.dumps(res, indent=1)))
+                print(f"{t} {key} seed {s}: " + ', '.join(f'{k} {v:.4f}' for k, v in metrics.items()) + f" ({time.time() - t1:.0f} s)", flush=True)
