@@ -6,11 +6,11 @@ Docs: https://nca-nb.github.io/nca_nb/morpho_learn.html.md"""
 
 # %% auto #0
 __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMAGES', 'STABLE_OK', 'REGEN_OK', 'FAIL_LONG',
-           'HEALED_OK', 'learner_model', 'morpho_run', 'morpho_training_data', 'regime_data', 'healed',
-           'evaluate_learned', 'regime_verdicts', 'strip_states']
+           'HEALED_OK', 'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data', 'regime_data',
+           'healed', 'evaluate_learned', 'regime_verdicts', 'strip_states']
 
-# %% ../nbs/14_morpho_learn.ipynb #0100954d
-import json
+# %% ../nbs/14_morpho_learn.ipynb #8e60ae71
+import hashlib, json
 from pathlib import Path
 import numpy as np
 import torch
@@ -20,12 +20,18 @@ from .trajectory import Trajectory
 from .morpho import load_growing, simulate_morpho, clipped_mse, grid_size, training_target
 from .train import init_state
 
-# %% ../nbs/14_morpho_learn.ipynb #f23814b6
+# %% ../nbs/14_morpho_learn.ipynb #ad7c0d4c
 GROW_STEPS, STABLE_STEPS, REGEN_AFTER, TARGET_AT = (50, 100, 200), (300, 1000), (100, 200), 300
 "The steps at which the evaluation table compares a learner with the ground truth."
 
 TRAIN_DAMAGES = ((-0.25, -0.2, 0.3), (0.25, 0.2, 0.25), (0.2, -0.3, 0.3), (-0.3, 0.25, 0.2))
 "Damage discs `(cx, cy, r)` of the training regeneration runs (one per seed, in turn): none at the centre."
+
+def weights_fingerprint(model: NCA) -> str:
+    "A short sha1 of a model's weights: which ground truth a set of learners was trained on."
+    h = hashlib.sha1()
+    for k, v in sorted(model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
+    return h.hexdigest()[:16]
 
 def learner_model(seed: int = 0) -> NCA:
     "A fresh NCA with the ground truth's architecture (16 channels, RGBA visible, MLP 128, identity+Sobel, alive mask, fire rate 0.5), weights from `seed`."
@@ -54,7 +60,7 @@ def regime_data(data: dict, regime: str):
     if regime == 'stratified': return {k: (v, None) for k, v in data.items()}
     return [v for k, v in data.items() if k.startswith('run')]
 
-# %% ../nbs/14_morpho_learn.ipynb #d41803d0
+# %% ../nbs/14_morpho_learn.ipynb #c56f35c0
 def _snapshots(model: NCA, x: torch.Tensor, steps: int, at, g: torch.Generator) -> dict:
     "States of a rollout of `model` from `x` at the steps in `at` (cloned)."
     at = set(at)
@@ -97,7 +103,7 @@ def evaluate_learned(model: NCA, target: str, seed: int = 0, truth: NCA | None =
     m[f'truth_target_{TARGET_AT}'] = float(clipped_mse(gt_run[TARGET_AT], tgt)[0])
     return m
 
-# %% ../nbs/14_morpho_learn.ipynb #03e7d096
+# %% ../nbs/14_morpho_learn.ipynb #71f30191
 STABLE_OK, REGEN_OK, FAIL_LONG, HEALED_OK = 0.01, 0.02, 0.05, 0.5
 "Thresholds of the verdicts: stable MSE, regeneration MSE, the long-term failure of a model, and the fraction healed that counts as regrowing."
 
@@ -129,7 +135,7 @@ def regime_verdicts(table: dict) -> dict:
             f"healed_200 {z['healed_200']:.2f} >= {HEALED_OK}": z['healed_200'] >= HEALED_OK}),
     }
 
-# %% ../nbs/14_morpho_learn.ipynb #69e20e05
+# %% ../nbs/14_morpho_learn.ipynb #851803ba
 def strip_states(model: NCA, steps, seed: int = 0, damaged_at: int | None = None, after=(), size: int = 72) -> list:
     "Clipped RGBA `(4, H, W)` of one rollout from the seed cell at `steps`; with `damaged_at`, also at `after` steps past the standard damage there."
     x = init_state(seed_state(size, size, model.channels, 4)[:, :4], model)

@@ -12,22 +12,16 @@ The committed results are that, plus the shorter-horizon variant for comparison:
   python scripts/morpho_regimes.py --regimes multi stratified --n-max 16 --tag _n16
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)"""
-import argparse, hashlib, json, time
+import argparse, json, time
 from pathlib import Path
 import numpy as np, torch
 from nca_nb.core import save_model, load_model, atomic_write
 from nca_nb.train import fit
 from nca_nb.morpho import load_growing
-from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, evaluate_learned
+from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, evaluate_learned, weights_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / 'nca_nb' / 'data'
-
-def fingerprint(model) -> str:
-    "sha1 of a model's weights: which ground truth the learners were trained on."
-    h = hashlib.sha1()
-    for k, v in sorted(model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
-    return h.hexdigest()[:16]
 
 def train_one(target, regime, seed, data, a):
     "Train (or resume, or load if finished) one learner; its model and loss curve."
@@ -68,7 +62,7 @@ if __name__ == '__main__':
         truth = load_growing(t)
         t0 = time.time()
         data = morpho_training_data(t, seeds=a.data_seeds, model=truth)
-        res.setdefault('data', {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=fingerprint(truth),
+        res.setdefault('data', {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
                                              trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})
         for regime in a.regimes:
             for s in a.seeds:
@@ -82,7 +76,7 @@ if __name__ == '__main__':
                     loss_curve_every=step, seconds=round(time.time() - t1, 1))
                 if s == a.ship_seed and not a.tag:
                     info = {k: v for k, v in m.info.items() if k != 'losses'}
-                    info.update(target=t, truth_fingerprint=fingerprint(truth), made_by='scripts/morpho_regimes.py')
+                    info.update(target=t, truth_fingerprint=weights_fingerprint(truth), made_by='scripts/morpho_regimes.py')
                     save_model(m, DATA / f'learned_{t}_{regime}.safetensors', **info)
                 atomic_write(out, lambda p: Path(p).write_text(json.dumps(res, indent=1)))
                 print(f"{t} {key} seed {s}: " + ', '.join(f'{k} {v:.4f}' for k, v in metrics.items()) + f" ({time.time() - t1:.0f} s)", flush=True)
