@@ -9,7 +9,7 @@ __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMA
            'HEALED_OK', 'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data', 'regime_data',
            'healed', 'evaluate_learned', 'regime_verdicts', 'strip_states']
 
-# %% ../nbs/14_morpho_learn.ipynb #8e60ae71
+# %% ../nbs/14_morpho_learn.ipynb #3832d280
 import hashlib, json
 from pathlib import Path
 import numpy as np
@@ -20,7 +20,7 @@ from .trajectory import Trajectory
 from .morpho import load_growing, simulate_morpho, clipped_mse, grid_size, training_target
 from .train import init_state
 
-# %% ../nbs/14_morpho_learn.ipynb #ad7c0d4c
+# %% ../nbs/14_morpho_learn.ipynb #41c88551
 GROW_STEPS, STABLE_STEPS, REGEN_AFTER, TARGET_AT = (50, 100, 200), (300, 1000), (100, 200), 300
 "The steps at which the evaluation table compares a learner with the ground truth."
 
@@ -60,7 +60,7 @@ def regime_data(data: dict, regime: str):
     if regime == 'stratified': return {k: (v, None) for k, v in data.items()}
     return [v for k, v in data.items() if k.startswith('run')]
 
-# %% ../nbs/14_morpho_learn.ipynb #c56f35c0
+# %% ../nbs/14_morpho_learn.ipynb #05a6eecf
 def _snapshots(model: NCA, x: torch.Tensor, steps: int, at, g: torch.Generator) -> dict:
     "States of a rollout of `model` from `x` at the steps in `at` (cloned)."
     at = set(at)
@@ -103,7 +103,7 @@ def evaluate_learned(model: NCA, target: str, seed: int = 0, truth: NCA | None =
     m[f'truth_target_{TARGET_AT}'] = float(clipped_mse(gt_run[TARGET_AT], tgt)[0])
     return m
 
-# %% ../nbs/14_morpho_learn.ipynb #71f30191
+# %% ../nbs/14_morpho_learn.ipynb #b67af361
 STABLE_OK, REGEN_OK, FAIL_LONG, HEALED_OK = 0.01, 0.02, 0.05, 0.5
 "Thresholds of the verdicts: stable MSE, regeneration MSE, the long-term failure of a model, and the fraction healed that counts as regrowing."
 
@@ -135,7 +135,7 @@ def regime_verdicts(table: dict) -> dict:
             f"healed_200 {z['healed_200']:.2f} >= {HEALED_OK}": z['healed_200'] >= HEALED_OK}),
     }
 
-# %% ../nbs/14_morpho_learn.ipynb #851803ba
+# %% ../nbs/14_morpho_learn.ipynb #cc4c9f6d
 def strip_states(model: NCA, steps, seed: int = 0, damaged_at: int | None = None, after=(), size: int = 72) -> list:
     "Clipped RGBA `(4, H, W)` of one rollout from the seed cell at `steps`; with `damaged_at`, also at `after` steps past the standard damage there."
     x = init_state(seed_state(size, size, model.channels, 4)[:, :4], model)
