@@ -12,8 +12,10 @@ What it does:
    `evaluate_growing` on the CPU (seed 0), the figures of the acceptance test, into OUT/metrics.json.
 
 On the device machine, which has torch but not fastcore or fastprogress, carried as wheels (prepare once
-here: `python -m pip download --no-deps --only-binary=:all: -d .whl fastcore fastprogress`; `.whl/` is
-git-ignored), the `run` tool's command, with carry [".whl"]:
+here: `python -m pip download --no-deps --only-binary=:all: -d .whl fastcore fastprogress==1.0.3`; `.whl/`
+is git-ignored; fastprogress 1.1 imports python-fasthtml and its web stack, 1.0.3 needs nothing and has
+the same `progress_bar`: checked here by importing nca_nb with only those two wheels in front), the `run`
+tool's command, with carry [".whl"]:
 
     python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl && export PYTHONPATH=/tmp/site:$PWD \
         && PYTHONUNBUFFERED=1 python3 scripts/gpu_growing.py --out $OUT --minutes 7
