@@ -10,10 +10,14 @@ target at every step of a 300-step growth from the seed), and write the results 
 Rerunning resumes every run from its checkpoint and skips evaluations whose model has not changed; a
 folder made with another budget is refused (every budget setting is stored in the checkpoints).
 The default budget is the shipped models' full one: 8,000 iterations of the original configuration.
-results/channel_ablation_tiny/ holds a deliberately tiny run, made only to prove the pipeline (see its
-results.json `note`; its numbers are not meaningful):
-  python scripts/channel_ablation.py --out results/channel_ablation_tiny --iters 4 --batch 2 --pool 8 \
-      --min-steps 16 --max-steps 24 --damage-n 0 --checkpoint-every 2 --threads 1 --no-progress --note "..."
+The committed results/channel_ablation/ was made with the original configuration and a reduced number
+of iterations (its results.json `note` says why), as two processes sharing the channel counts:
+  python scripts/channel_ablation.py --iters 300 --channels 16 8 32 --threads 1 --no-progress --note "..."
+  python scripts/channel_ablation.py --iters 300 --channels 12 6 --threads 1 --no-progress --note "..."
+then, once both had ended, the table of all of them (training done, evaluations reused):
+  python scripts/channel_ablation.py --iters 300 --channels 4 6 8 12 16 32 --threads 1 --no-progress --note "..."
+(two processes must not be given the same channel count; each rewrites the table with the rows it knows).
+A later, longer run continues these: `--iters N` with a larger N resumes every model.
 See nbs/11_hidden.ipynb (`channel_ablation`, `channel_ablation_main`)."""
 import sys
 from pathlib import Path
