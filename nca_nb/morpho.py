@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/morpho.html.md"""
 
 # %% ../nbs/06_morpho.ipynb #e2e529ed
 from __future__ import annotations
-import argparse, csv, io, json, math, os, sys, time
+import argparse, csv, io, json, math, os, shutil, sys, time
 from importlib.resources import files
 from pathlib import Path
 import numpy as np
@@ -22,8 +22,9 @@ from .trajectory import Trajectory
 # %% auto #0
 __all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'GROWING', 'ACCEPT', 'MORPHO_PHASES', 'data_dir', 'render_emoji', 'load_target',
            'pad_target', 'growing_loss', 'new_growing_model', 'growing_step', 'save_checkpoint', 'growing_info',
-           'read_checkpoint', 'train_growing', 'train_growing_main', 'load_growing', 'model_from_checkpoint',
-           'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing', 'simulate_morpho', 'read_loss_csv']
+           'read_checkpoint', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
+           'model_from_checkpoint', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing',
+           'simulate_morpho', 'read_loss_csv']
 
 # %% ../nbs/06_morpho.ipynb #e4931e65
 EMOJI = {'fox': '\U0001F98A', 'cat': '\U0001F431'}
@@ -153,9 +154,13 @@ def _restore(ck: dict, model: NCA, opt, generator: torch.Generator, step_generat
     generator.set_state(t['rng'])
     if step_generator is not None and 'rng_device' in t: step_generator.set_state(t['rng_device'])
 
+def kept_checkpoints(out) -> dict[int, Path]:
+    "The checkpoints a run kept (`train_growing(keep_every=)`), by iteration."
+    return {int(p.stem.split('-')[1]): p for p in sorted((Path(out) / 'kept').glob('checkpoint-*.safetensors'))}
+
 def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int = 0, checkpoint_every: int = 25,
                   progress: bool = True, verbose: bool = True, device=None, max_seconds: float | None = None,
-                  **overrides) -> tuple[NCA, dict]:
+                  keep_every: int | None = None, **overrides) -> tuple[NCA, dict]:
     "Train (or resume, when `out` holds a checkpoint) a Growing NCA on `target` until `iters` iterations (or `max_seconds`); returns model and log."
     out = Path(out); ckp = out / 'checkpoint.safetensors'
     ck = read_checkpoint(ckp) if ckp.exists() else None
@@ -197,7 +202,10 @@ def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int = 0, ch
         if progress: bar.comment = f'loss {loss:.5f}'
         out_of_time = max_seconds is not None and time.perf_counter() - t_start >= max_seconds
         if (it + 1) % checkpoint_every == 0 or it + 1 == iters or out_of_time:
-            save_checkpoint(out, model, opt, g, it + 1, log, cfg, pool, gd)
+            ck_file = save_checkpoint(out, model, opt, g, it + 1, log, cfg, pool, gd)
+            if keep_every and (it + 1) % keep_every == 0:
+                (out / 'kept').mkdir(exist_ok=True)
+                atomic_write(out / 'kept' / f'checkpoint-{it + 1:06d}.safetensors', lambda p: shutil.copyfile(ck_file, p))
             if verbose:
                 k = it + 1 - last_ck
                 print(f'iter {it + 1} loss {np.mean(log["loss"][-k:]):.5f} (log10 {np.log10(np.mean(log["loss"][-k:])):.2f}) '
@@ -223,6 +231,7 @@ def train_growing_main(argv: list[str]) -> int:
     p.add_argument('--no-progress', action='store_true', help='no progress bar (only the per-checkpoint lines)')
     p.add_argument('--device', default=None, help="torch device, e.g. cuda (default cpu)")
     p.add_argument('--max-minutes', type=float, default=None, help='stop (with a checkpoint) once this much time is spent')
+    p.add_argument('--keep-every', type=int, default=None, help='keep a copy of every Nth checkpoint in OUT/kept/ (no pool)')
     for k in ('size', 'pad', 'pool', 'batch', 'min_steps', 'max_steps', 'damage_n'):
         p.add_argument('--' + k.replace('_', '-'), type=int, default=None, help=f'(default {GROWING[k]})')
     a = p.parse_args(argv)
@@ -231,7 +240,7 @@ def train_growing_main(argv: list[str]) -> int:
     over = {k: getattr(a, k) for k in ('size', 'pad', 'pool', 'batch', 'min_steps', 'max_steps', 'damage_n')}
     if a.max_minutes is not None and a.max_minutes < 0: raise ValueError('--max-minutes must be >= 0')
     _, log = train_growing(a.out, a.target, a.iters, a.seed, a.checkpoint_every, progress=not a.no_progress, device=a.device,
-                           max_seconds=None if a.max_minutes is None else 60 * a.max_minutes, **over)
+                           max_seconds=None if a.max_minutes is None else 60 * a.max_minutes, keep_every=a.keep_every, **over)
     print(f'done: {len(log["loss"])} iterations, last loss {log["loss"][-1]:.5f}')
     return 0
 

@@ -7,8 +7,9 @@ What it does:
 2. runs `nca-nb train-growing --target t --iters ITERS --device DEVICE --max-minutes MINUTES` for every
    target at the same time (one 8 × 72 × 72 batch leaves a GPU mostly idle, so two runs share it well),
    each stopping with a checkpoint when its minutes are spent or ITERS is reached;
-3. copies each final checkpoint to OUT/growing-{t}/checkpoint.safetensors (about 140 KB: 3 files come back
-   with metrics.json), prints the tail of each training log, and evaluates each model with
+3. copies each final checkpoint to OUT/growing-{t}/checkpoint.safetensors (about 190 KB), with the
+   checkpoints kept every --keep-every iterations (OUT/growing-{t}/kept/, to choose from with
+   scripts/select_growing.py; ~25 files per target at the defaults) and metrics.json, prints the tail of each training log, and evaluates each model with
    `evaluate_growing` on the CPU (seed 0), the figures of the acceptance test, into OUT/metrics.json.
 
 On the device machine, which has torch but not fastcore or fastprogress, carried as wheels (prepare once
@@ -23,6 +24,8 @@ tool's command, with carry [".whl"]:
 Back here, with the files that came back in FOLDER (it holds growing-fox/ and growing-cat/):
 
     python scripts/ship_growing.py --runs FOLDER --checkpoints-only     # or without --checkpoints-only to ship them
+    python scripts/select_growing.py --target T --run FOLDER/growing-T   # which kept checkpoint passes best, then
+    python scripts/ship_growing.py --runs FOLDER --targets T --iteration N
 
 On a CPU the same script runs with `--device cpu` (that is how it was tested: it has not yet run on a GPU).
 A run resumed on another device continues the same training with another random stream (nbs/06_morpho).
@@ -44,7 +47,7 @@ def train_all(targets, start: Path, work: Path, a) -> dict:
         else: print(f'{t}: no checkpoint in {src.parent}: training starts from scratch', flush=True)
         cmd = [sys.executable, '-c', TRAIN, 'train-growing', '--target', t, '--iters', str(a.iters), '--out', str(run),
                '--device', a.device, '--max-minutes', str(a.minutes), '--checkpoint-every', str(a.checkpoint_every),
-               '--threads', str(a.threads), '--no-progress']
+               '--threads', str(a.threads), '--keep-every', str(a.keep_every), '--no-progress']
         procs[t] = subprocess.Popen(cmd, stdout=open(work / f'{t}.log', 'w'), stderr=subprocess.STDOUT)
     return {t: p.wait() for t, p in procs.items()}
 
@@ -58,6 +61,7 @@ def main(argv=None) -> int:
     p.add_argument('--targets', nargs='+', default=['fox', 'cat'])
     p.add_argument('--start', default=str(ROOT / 'checkpoints'), help='folder holding growing-{t}/checkpoint.safetensors to resume')
     p.add_argument('--checkpoint-every', type=int, default=250)
+    p.add_argument('--keep-every', type=int, default=250, help='keep every Nth checkpoint (default 250)')
     p.add_argument('--threads', type=int, default=4, help='CPU threads of each training process (default 4)')
     p.add_argument('--no-eval', action='store_true', help='skip the evaluation (ship_growing.py computes it here anyway)')
     a = p.parse_args(argv)
@@ -79,6 +83,7 @@ def main(argv=None) -> int:
         if not ck.exists(): continue
         (out / f'growing-{t}').mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ck, out / f'growing-{t}' / 'checkpoint.safetensors')
+        if (ck.parent / 'kept').exists(): shutil.copytree(ck.parent / 'kept', out / f'growing-{t}' / 'kept', dirs_exist_ok=True)
         metrics[t] = {'iteration': read_checkpoint(ck)['iteration']}
         if not a.no_eval:
             torch.set_num_threads(max(1, min(8, os.cpu_count() or 1)))

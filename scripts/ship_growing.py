@@ -7,13 +7,14 @@ For each target with a run folder (default runs/growing-{fox,cat}, written by `n
 - nca_nb/data/growing_{t}.safetensors: the model with its training info (iterations, final loss, config);
 - nca_nb/data/growing_{t}_loss.csv: the loss curve (iteration, loss);
 - nca_nb/data/growing_metrics.json: `evaluate_growing` on the shipped model (seed 0), per target.
-The checkpoint is copied first (one atomic file), and everything else is derived from that copy, so a
+--iteration N ships the checkpoint the run kept at iteration N (RUN/kept/, see scripts/select_growing.py)
+instead of the latest. The checkpoint is copied first (one atomic file), and everything else is derived from that copy, so a
 training process writing at the same time cannot make the shipped files disagree."""
 import argparse, csv, json, shutil
 import torch
 from pathlib import Path
 from nca_nb.core import save_model, atomic_write
-from nca_nb.morpho import EMOJI, model_from_checkpoint, read_checkpoint, load_growing, evaluate_growing, data_dir
+from nca_nb.morpho import EMOJI, kept_checkpoints, model_from_checkpoint, read_checkpoint, load_growing, evaluate_growing, data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,9 +23,9 @@ def write_csv(path, rows, header):
         with open(p, 'w', newline='') as fh: c = csv.writer(fh); c.writerow(header); c.writerows(rows)
     atomic_write(path, w)
 
-def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int, package: bool = True) -> dict:
-    "Copy the run's checkpoint into `ckdir` (with its model and loss curve); with `package`, also into the package; the metrics."
-    src, dst = run / 'checkpoint.safetensors', ckdir / 'checkpoint.safetensors'
+def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int, package: bool = True, iteration: int | None = None) -> dict:
+    "Copy the run's checkpoint (or the one kept at `iteration`) into `ckdir` with its model and loss curve; with `package`, also into the package; the metrics."
+    src, dst = run / 'checkpoint.safetensors' if iteration is None else kept_checkpoints(run)[iteration], ckdir / 'checkpoint.safetensors'
     if src.resolve() != dst.resolve(): atomic_write(dst, lambda p: shutil.copyfile(src, p))
     ck = read_checkpoint(dst)
     model = model_from_checkpoint(dst)
@@ -49,14 +50,18 @@ def main():
     p.add_argument('--checkpoints-only', action='store_true',
                    help='update checkpoints/ (to resume from git) but leave the shipped models alone, e.g. while learners trained '
                         'on them (scripts/morpho_regimes.py) are not yet retrained')
+    p.add_argument('--iteration', type=int, default=None, help='ship the checkpoint kept at this iteration (one target only)')
     a = p.parse_args()
+    if a.iteration is not None and len(a.targets) != 1: p.error('--iteration needs exactly one --targets')
     torch.set_num_threads(1)  # as the notebook that recomputes these metrics
     data = data_dir(); mfile = data / 'growing_metrics.json'
     metrics = json.loads(mfile.read_text()) if mfile.exists() else {}
     for t in a.targets:
         run = Path(a.runs) / f'growing-{t}'
         if not (run / 'checkpoint.safetensors').exists(): print(f'{t}: no checkpoint in {run}, skipped'); continue
-        m = ship(t, run, ROOT / 'checkpoints' / f'growing-{t}', data, a.seed, package=not a.checkpoints_only)
+        if a.iteration is not None and a.iteration not in kept_checkpoints(run):
+            p.error(f'{run}/kept has no checkpoint at iteration {a.iteration} (kept: {sorted(kept_checkpoints(run))})')
+        m = ship(t, run, ROOT / 'checkpoints' / f'growing-{t}', data, a.seed, package=not a.checkpoints_only, iteration=a.iteration)
         if a.checkpoints_only: continue
         metrics[t] = m
         atomic_write(mfile, lambda q: Path(q).write_text(json.dumps(metrics, indent=1) + '\n'))
