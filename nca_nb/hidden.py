@@ -435,15 +435,17 @@ def _spearman(a, b) -> float:
     ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
     return float(np.corrcoef(ra, rb)[0, 1])
 
-def claim_verdicts(overlap: dict, clusters: dict, ablation: dict | None = None) -> dict:
-    "Verdict strings on C1-C6 from `overlap_summary` and `cluster_summary` results per target (name -> dict) and `read_ablation`'s table, by the rules above."
-    out = {}
+def claim_verdicts(overlap: dict, clusters: dict, ablation: dict | None = None, accepted: dict | None = None) -> dict:
+    "Verdict strings on C1-C6 from `overlap_summary` and `cluster_summary` results per target (name -> dict), `read_ablation`'s table, and which targets' models pass the morphogenesis acceptance tests (`accepted`), by the rules above."
+    out, accepted = {}, accepted or {}
     for t, s in overlap.items():
         c = clusters[t]
-        why = [f"checkpoint at iteration {s['iterations']} of {FULL_TRAINING}"] if (s['iterations'] or 0) < FULL_TRAINING else []
+        short = (s['iterations'] or 0) < FULL_TRAINING and not accepted.get(t)
+        why = [f"checkpoint at iteration {s['iterations']} of {FULL_TRAINING}, acceptance tests not all passed"] if short else []
         if not s['final_mse'] <= ACCEPT['grow_mse_200']: why.append(f"MSE to the target at the last step {s['final_mse']:.3g} > {ACCEPT['grow_mse_200']}")
         if not s['stable_change'] <= 1e-3: why.append(f"not stable: mean |dRGBA| {s['stable_change']:.3g}/step in the stable window")
-        v = {'status': f"{t}: PROVISIONAL ({'; '.join(why)})" if why else f"{t}: fully trained, grows the target and is stable"}
+        done = 'fully trained' if (s['iterations'] or 0) >= FULL_TRAINING else f"passes the acceptance tests at iteration {s['iterations']}"
+        v = {'status': f"{t}: PROVISIONAL ({'; '.join(why)})" if why else f"{t}: {done}, grows the target and is stable"}
         cg, cs, eg, es = s['cosine_growth'], s['cosine_stable'], s['entropy_growth'], s['entropy_stable']
         v['C1'] = (('supported' if cg >= 0.5 and eg >= 0.8 else 'not supported') +
                    f": growth-window cosine overlap {cg:.3f}, channel entropy {eg:.3f}")

@@ -2,8 +2,10 @@
 frames with the single-step, multi-step and stratified multi-step regimes, under the same budget, and
 evaluate each learner against the ground truth (growth, stable, regeneration, target).
 
-Resumable: every training run checkpoints into --runs (default runs/morpho_learn/) and continues from
-there when rerun; finished runs are not retrained. Writes, for nbs/14_morpho_learn.ipynb and its tests:
+Resumable: every training run checkpoints into --runs (default runs/morpho_learn/), in a folder named after
+the ground truth it learns from (e.g. fox-6f4bf89752865426/, the truth's weights fingerprint), and continues
+from there when rerun; finished runs are not retrained. A re-shipped truth has a new folder, so learners of
+an older truth are never reused for it. Writes, for nbs/14_morpho_learn.ipynb and its tests:
   nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each)
   nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
@@ -23,9 +25,9 @@ from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / 'nca_nb' / 'data'
 
-def train_one(target, regime, seed, data, a):
-    "Train (or resume, or load if finished) one learner; its model and loss curve."
-    runs = Path(a.runs); runs.mkdir(parents=True, exist_ok=True)
+def train_one(target, regime, seed, data, truth, a):
+    "Train (or resume, or load if finished) one learner of `truth`; its model and loss curve."
+    runs = Path(a.runs) / f'{target}-{weights_fingerprint(truth)}'; runs.mkdir(parents=True, exist_ok=True)
     done = runs / f'{target}_{regime}{a.tag}_s{seed}.safetensors'
     if not done.exists():
         m = learner_model(seed)
@@ -67,13 +69,14 @@ if __name__ == '__main__':
         for regime in a.regimes:
             for s in a.seeds:
                 t1 = time.time()
-                m, losses = train_one(t, regime, s, data, a)
+                m, losses = train_one(t, regime, s, data, truth, a)
                 key = regime + a.tag
                 metrics = evaluate_learned(m, t, seed=a.eval_seed, truth=truth)
                 step = max(1, len(losses) // 200)
                 res['results'].setdefault(t, {}).setdefault(key, {})[str(s)] = dict(
                     metrics=metrics, final_loss=float(np.mean(losses[-max(1, len(losses) // 10):])), loss_curve=losses[::step],
-                    loss_curve_every=step, seconds=round(time.time() - t1, 1))
+                    loss_curve_every=step, seconds=round(time.time() - t1, 1),
+                    train_seconds=m.info.get('seconds'))   # seconds: this call (training, or only evaluating a finished run)
                 if s == a.ship_seed and not a.tag:
                     info = {k: v for k, v in m.info.items() if k != 'losses'}
                     info.update(target=t, truth_fingerprint=weights_fingerprint(truth), made_by='scripts/morpho_regimes.py')
