@@ -24,7 +24,7 @@ __all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'GROWING', 'ACCEPT', 'MORPHO_PHASES', 'da
            'pad_target', 'growing_loss', 'new_growing_model', 'growing_step', 'save_checkpoint', 'growing_info',
            'read_checkpoint', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
            'model_from_checkpoint', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing',
-           'simulate_morpho', 'read_loss_csv']
+           'simulate_morpho', 'choose_checkpoint', 'read_loss_csv']
 
 # %% ../nbs/06_morpho.ipynb #e4931e65
 EMOJI = {'fox': '\U0001F98A', 'cat': '\U0001F431'}
@@ -324,6 +324,12 @@ def simulate_morpho(target: str = 'fox', phase: str = 'grow', steps: int | None 
         x = damage(x, cx, cy, radius); params['damage'] = dict(cx=cx, cy=cy, r=radius)
     frames = model.rollout(x, steps, frames=True, keep=4, generator=g)[:, 0]
     return Trajectory(frames, 'morpho', params, seed=int(seed), phases=[(phase, 0, steps + 1)], n_visible=4)
+
+# %% ../nbs/06_morpho.ipynb #55dce420
+def choose_checkpoint(rows: dict, end: int | None = None) -> int | None:
+    "The rule of `scripts/select_growing.py`: among iterations (up to `end`) whose row `passes` for every seed, the lowest worst `persist_mse_max`."
+    ok = {it: max(r['persist_mse_max']) for it, r in rows.items() if all(r['passes']) and (end is None or it <= end)}
+    return min(ok, key=ok.get) if ok else None
 
 # %% ../nbs/06_morpho.ipynb #47e9c2af
 def read_loss_csv(path) -> np.ndarray:

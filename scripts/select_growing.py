@@ -5,8 +5,9 @@ after the standard damage) move from checkpoint to checkpoint by more than the t
 last checkpoint is not always the best. This evaluates every checkpoint a run kept (`nca-nb train-growing
 --keep-every N` writes them to RUN/kept/) from --start on, once per selection seed, and chooses among
 those up to --end (the checkpoints there were when the choice was made; later ones are evaluated and
-recorded, not chosen) by a rule fixed here: among the checkpoints that pass all three tests for every selection seed, the one whose worst
-persistence MSE (over those seeds) is lowest. The chosen one is then evaluated on held-out seeds, which
+recorded, not chosen) by the rule of `nca_nb.morpho.choose_checkpoint` (nbs/06, tested there): among
+the checkpoints that pass all three tests for every selection seed, the one whose worst persistence MSE
+(over those seeds) is lowest. The chosen one is then evaluated on held-out seeds, which
 played no part in the choice. Everything goes to results/growing_selection/{target}.json (evaluations
 already there for the same seeds are reused, so a growing run can be re-scored cheaply). Ship the choice
 with `python scripts/ship_growing.py --targets T --iteration N`.
@@ -16,7 +17,7 @@ import argparse, json
 from pathlib import Path
 import torch
 from nca_nb.core import atomic_write
-from nca_nb.morpho import EMOJI, kept_checkpoints, model_from_checkpoint, evaluate_growing
+from nca_nb.morpho import EMOJI, kept_checkpoints, model_from_checkpoint, evaluate_growing, choose_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ('grow_mse_200', 'persist_mse_max', 'regen_mse_200', 'regen_steps')
@@ -27,11 +28,6 @@ def scores(model, target, seeds) -> dict:
     row = {k: [m[k] if k == 'regen_steps' else round(m[k], 6) for m in ms] for k in KEYS}
     row['passes'] = [all(m['accept'].values()) for m in ms]
     return row
-
-def choose(rows: dict, end: int | None = None):
-    "The rule: among iterations (up to `end`) passing for every seed, the lowest worst persistence MSE; None when none passes."
-    ok = {it: max(r['persist_mse_max']) for it, r in rows.items() if all(r['passes']) and (end is None or it <= end)}
-    return min(ok, key=ok.get) if ok else None
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -54,7 +50,7 @@ def main():
         if it in rows: continue
         rows[it] = scores(model_from_checkpoint(f), a.target, a.seeds)
         print(it, json.dumps(rows[it]), flush=True)
-    best = choose(rows, a.end)
+    best = choose_checkpoint(rows, a.end)
     heldout = scores(model_from_checkpoint(kept[best]), a.target, a.heldout) if best is not None else None
     res = dict(target=a.target, run=str(run.relative_to(ROOT) if run.is_relative_to(ROOT) else run), seeds=a.seeds,
                rule='among checkpoints passing all three acceptance tests for every selection seed, the lowest worst persistence MSE',
