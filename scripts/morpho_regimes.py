@@ -57,13 +57,15 @@ if __name__ == '__main__':
     out = Path(a.out)
     res = json.loads(out.read_text()) if out.exists() else {}
     res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=True,
-                         seeds=a.seeds, eval_seed=a.eval_seed, threads=a.threads,
+                         eval_seed=a.eval_seed, threads=a.threads,   # the learner seeds that ran are the keys under results
                          note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones')
     res.setdefault('results', {})
     for t in a.targets:
         truth = load_growing(t)
         t0 = time.time()
         data = morpho_training_data(t, seeds=a.data_seeds, model=truth)
+        if res.get('data', {}).get(t, {}).get('truth_fingerprint') not in (None, weights_fingerprint(truth)):
+            res['results'].pop(t, None)   # results of learners of an older truth (any regime or variant) are dropped, not mixed in
         res.setdefault('data', {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
                                              trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})
         for regime in a.regimes:
