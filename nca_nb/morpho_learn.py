@@ -6,8 +6,8 @@ Docs: https://nca-nb.github.io/nca_nb/morpho_learn.html.md"""
 
 # %% auto #0
 __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMAGES', 'STABLE_OK', 'REGEN_OK', 'FAIL_LONG',
-           'HEALED_OK', 'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data', 'regime_data',
-           'healed', 'evaluate_learned', 'regime_verdicts', 'strip_states']
+           'HEALED_OK', 'GREW_OK', 'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data',
+           'regime_data', 'healed', 'evaluate_learned', 'regime_verdicts', 'strip_states']
 
 # %% ../nbs/14_morpho_learn.ipynb #3832d280
 import hashlib, json
@@ -19,6 +19,7 @@ from .core import NCA, seed_state, damage, load_model, to_rgb, circle_mask
 from .trajectory import Trajectory
 from .morpho import load_growing, simulate_morpho, clipped_mse, grid_size, training_target
 from .train import init_state
+from .hidden import live_cells
 
 # %% ../nbs/14_morpho_learn.ipynb #41c88551
 GROW_STEPS, STABLE_STEPS, REGEN_AFTER, TARGET_AT = (50, 100, 200), (300, 1000), (100, 200), 300
@@ -101,11 +102,12 @@ def evaluate_learned(model: NCA, target: str, seed: int = 0, truth: NCA | None =
     m['healed_200'], m['truth_healed_200'] = healed(ln_run[TARGET_AT], ln_reg, disc), healed(gt_run[TARGET_AT], gt_reg, disc)
     m[f'target_{TARGET_AT}'] = float(clipped_mse(ln_run[TARGET_AT], tgt)[0])
     m[f'truth_target_{TARGET_AT}'] = float(clipped_mse(gt_run[TARGET_AT], tgt)[0])
+    m[f'live_{TARGET_AT}'], m[f'truth_live_{TARGET_AT}'] = (int(live_cells(r[TARGET_AT])[0].sum()) for r in (ln_run, gt_run))
     return m
 
 # %% ../nbs/14_morpho_learn.ipynb #b67af361
-STABLE_OK, REGEN_OK, FAIL_LONG, HEALED_OK = 0.01, 0.02, 0.05, 0.5
-"Thresholds of the verdicts: stable MSE, regeneration MSE, the long-term failure of a model, and the fraction healed that counts as regrowing."
+STABLE_OK, REGEN_OK, FAIL_LONG, HEALED_OK, GREW_OK = 0.01, 0.02, 0.05, 0.5, 0.5
+"Thresholds of the verdicts: stable MSE, regeneration MSE, the long-term failure of a model, the fraction healed that counts as regrowing, and the fraction of the truth's live cells at step 300 that counts as grown."
 
 def _verdict(checks: dict) -> str:
     "holds / partly / does not hold, from named boolean checks, with the checks spelled out."
@@ -113,9 +115,25 @@ def _verdict(checks: dict) -> str:
     word = 'holds' if n == len(checks) else 'partly' if n else 'does not hold'
     return f"{word} (" + '; '.join(f"{k}: {'yes' if v else 'no'}" for k, v in checks.items()) + ')'
 
+def _grew(x: dict) -> bool: return x['live_300'] >= GREW_OK * x['truth_live_300']
+
+def _testable(claim: str, models: dict) -> str | None:
+    "`None` if every model in `{name: metrics}` grew the shape, else the reason `claim` cannot be tested."
+    no = [f"{k} has {x['live_300']:.0f} live cells at step 300, the truth {x['truth_live_300']:.0f}" for k, x in models.items() if not _grew(x)]
+    return f"not testable: {' and '.join(no)} (did not grow the shape)" if no else None
+
 def regime_verdicts(table: dict) -> dict:
     "Verdicts on the paper's §2 claims from `{regime: metrics}` of one target."
     s, m, z = table['single'], table['multi'], table['stratified']
+    out = _claims(s, m, z)
+    for claim, needs in [('growth emphasis: stratified grows closer to the truth than multi-step', {'multi': m, 'stratified': z}),
+                         ('multi-step has less detail than stratified', {'multi': m, 'stratified': z}),
+                         ('multi-step does not regenerate', {'multi': m})]:
+        out[claim] = _testable(claim, needs) or out[claim]
+    return out
+
+def _claims(s, m, z) -> dict:
+    "The verdicts as the figures of single `s`, multi `m` and stratified `z` give them, before asking whether they can be tested."
     return {
         'single-step fails over long rollouts': _verdict({
             f"single stable_1000 {s['stable_1000']:.3f} > {FAIL_LONG}": s['stable_1000'] > FAIL_LONG}),
