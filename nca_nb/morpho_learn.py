@@ -117,8 +117,8 @@ def _verdict(checks: dict) -> str:
 
 def _grew(x: dict) -> bool: return x['live_300'] >= GREW_OK * x['truth_live_300']
 
-def _testable(claim: str, models: dict) -> str | None:
-    "`None` if every model in `{name: metrics}` grew the shape, else the reason `claim` cannot be tested."
+def _testable(models: dict) -> str | None:
+    "`None` if every model in `{name: metrics}` grew the shape, else why a claim about them cannot be tested."
     no = [f"{k} has {x['live_300']:.0f} live cells at step 300, the truth {x['truth_live_300']:.0f}" for k, x in models.items() if not _grew(x)]
     return f"not testable: {' and '.join(no)} (did not grow the shape)" if no else None
 
@@ -129,7 +129,7 @@ def regime_verdicts(table: dict) -> dict:
     for claim, needs in [('growth emphasis: stratified grows closer to the truth than multi-step', {'multi': m, 'stratified': z}),
                          ('multi-step has less detail than stratified', {'multi': m, 'stratified': z}),
                          ('multi-step does not regenerate', {'multi': m})]:
-        out[claim] = _testable(claim, needs) or out[claim]
+        out[claim] = _testable(needs) or out[claim]
     return out
 
 def _claims(s, m, z) -> dict:

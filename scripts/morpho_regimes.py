@@ -11,9 +11,11 @@ an older truth are never reused for it. Writes, for nbs/14_morpho_learn.ipynb an
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
                                        [--iters 800] [--n-max 48] [--no-hidden-cache] [--threads 1]
 The committed results are made by (in this order; the first call for a target whose truth changed drops that target's old results):
-  python scripts/morpho_regimes.py --targets cat --regimes single stratified --seeds 0 1
+  python scripts/morpho_regimes.py --targets cat --regimes single --seeds 0 1
   python scripts/morpho_regimes.py --targets cat --regimes multi
-  python scripts/morpho_regimes.py --targets fox
+  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 2
+  python scripts/morpho_regimes.py --targets fox --regimes single multi
+  python scripts/morpho_regimes.py --targets fox --regimes stratified --seeds 0 1
   python scripts/morpho_regimes.py --targets fox --regimes multi stratified --n-max 16 --tag _n16      # shorter horizon
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --tag _i1600        # twice the budget
   python scripts/morpho_regimes.py --targets cat --regimes stratified --no-hidden-cache --tag _nocache # no hidden-state cache
