@@ -7,7 +7,7 @@ Docs: https://nca-nb.github.io/nca_nb/morpho_learn.html.md"""
 # %% auto #0
 __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMAGES', 'STABLE_OK', 'REGEN_OK', 'FAIL_LONG',
            'HEALED_OK', 'GREW_OK', 'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data',
-           'regime_data', 'healed', 'evaluate_learned', 'regime_verdicts', 'strip_states']
+           'regime_data', 'healed', 'evaluate_learned', 'regime_verdicts', 'seed_mean', 'strip_states']
 
 # %% ../nbs/14_morpho_learn.ipynb #3832d280
 import hashlib, json
@@ -152,6 +152,11 @@ def _claims(s, m, z) -> dict:
             f"regen_200 {z['regen_200']:.4f} <= {REGEN_OK}": z['regen_200'] <= REGEN_OK,
             f"healed_200 {z['healed_200']:.2f} >= {HEALED_OK}": z['healed_200'] >= HEALED_OK}),
     }
+
+# %% ../nbs/14_morpho_learn.ipynb #5270ea99
+def seed_mean(runs: dict) -> dict:
+    "The metrics of `{seed: result}` (one target and regime of `morpho_learn_results.json`) averaged over the seeds that ran."
+    return {k: float(np.mean([v['metrics'][k] for v in runs.values()])) for k in next(iter(runs.values()))['metrics']}
 
 # %% ../nbs/14_morpho_learn.ipynb #cc4c9f6d
 def strip_states(model: NCA, steps, seed: int = 0, damaged_at: int | None = None, after=(), size: int = 72) -> list:
