@@ -104,7 +104,7 @@ def _stratified_counts(w: torch.Tensor, batch: int, g: torch.Generator) -> torch
     return counts
 
 def draw_segments(strata: list[Stratum], regime: str, batch: int, n_min: int, n_max: int, g: torch.Generator,
-                  it: int = 0, switch: int = 0) -> tuple[torch.Tensor, torch.Tensor, int]:
+                  it: int = 0, switch: int = 0, seed_share: float = 0.) -> tuple[torch.Tensor, torch.Tensor, int]:
     "One batch of segments: stratum index `(B,)`, start frame `(B,)` (absolute in its trajectory), horizon `n`."
     stage = _stage(regime, it, switch)
     n = 1 if stage == 'single' else int(torch.randint(n_min, n_max + 1, (1,), generator=g))
@@ -118,6 +118,9 @@ def draw_segments(strata: list[Stratum], regime: str, batch: int, n_min: int, n_
         idx = torch.multinomial(valid.double(), batch, replacement=True, generator=g)
     starts = torch.tensor([s.start for s in strata])[idx]
     t = starts + (torch.rand(batch, generator=g, dtype=torch.float64) * valid[idx]).long()
+    if seed_share:                                       # some growth segments start at the seed (see below)
+        rooted = torch.tensor([_is_grow(s.name) and s.start == 0 for s in strata])[idx]
+        t = torch.where(rooted & (torch.rand(batch, generator=g) < seed_share), starts, t)
     return idx, t, n
 
 # %% ../nbs/07_train.ipynb #f690e9e8
@@ -177,7 +180,7 @@ def _data_fingerprint(trajs) -> str:
     for tr in trajs: h.update(str(tuple(tr.frames.shape)).encode()); h.update(tr.frames.numpy().tobytes())
     return h.hexdigest()
 
-def _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise=0.):
+def _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise=0., seed_share=0.):
     "One clear `ValueError` for each way the arguments of `fit` can be wrong."
     if regime not in REGIMES: raise ValueError(f"regime must be one of {REGIMES}, not {regime!r}")
     if int(iters) != iters or iters <= 0: raise ValueError(f"iters must be a positive integer, not {iters}")
@@ -194,6 +197,9 @@ def _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, cr
     if len(sizes) > 1 and crop is None: raise ValueError(f"trajectories have different frame sizes {sorted(sizes)}; pass crop= to train on windows of one size")
     if crop is not None and min(crop) < 1: raise ValueError(f"crop must be positive, not {crop}")
     if not (noise >= 0 and math.isfinite(noise)): raise ValueError(f"noise must be a finite amplitude >= 0, not {noise}")
+    if not 0 <= seed_share <= 1: raise ValueError(f"seed_share must be a probability in [0, 1], not {seed_share}")
+    if seed_share and not any(_is_grow(s.name) and s.start == 0 for s in strata):
+        raise ValueError(f"seed_share={seed_share} needs a 'grow' phase starting at a trajectory's first frame (the seed); the strata are {[s.name for s in strata]}")
 
 def _lr_drop_iter(lr_drop, iters: int) -> int:
     "The iteration where the learning rate drops: `at` is a fraction of `iters` if <= 1, else an iteration number."
@@ -252,11 +258,11 @@ def perturb_visible(x: torch.Tensor, noise: float, n_visible: int, g: torch.Gene
 def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int = 8, n_min: int = 1, n_max: int = 8,
         lr: float = 2e-3, lr_drop=(0.5, 0.1), weights: dict | None = None, switch_at: float = 0.5, crop=None,
         intermediate: bool = False, hidden_cache: bool = False, seed: int = 0, checkpoint=None,
-        checkpoint_every: int = 100, device='cpu', progress: bool = True, callback=None, noise: float = 0.) -> FitResult:
+        checkpoint_every: int = 100, device='cpu', progress: bool = True, callback=None, noise: float = 0., seed_share: float = 0.) -> FitResult:
     "Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) with one of the regimes; resumable."
     trajs, strata = make_strata(data, weights)
     if crop is not None: crop = (int(crop), int(crop)) if np.isscalar(crop) else tuple(int(c) for c in crop)
-    _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise)
+    _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise, seed_share)
     iters, device = int(iters), torch.device(device)
     model.to(device).train()
     skip_dead, model.skip_dead = model.skip_dead, model.alive_masking and device.type == 'cpu'   # same steps, MLP only near live cells (00_core)
@@ -269,6 +275,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
                     hidden_cache=hidden_cache, seed=seed, strata=[[s.name, s.start, s.stop, s.weight] for s in strata],
                     data=_data_fingerprint(trajs))
     if noise: settings['noise'] = float(noise)              # only when used, so older checkpoints still resume
+    if seed_share: settings['seed_share'] = float(seed_share)
     it0, losses, cache = 0, [], {}
     counts = {'strata': [0] * len(strata), 'n': {}}
     ckpt = None if checkpoint is None else Path(checkpoint)
@@ -285,7 +292,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
     bar = progress_bar(its) if progress and it0 < iters else its
     for it in bar:
         for grp in opt.param_groups: grp['lr'] = lr * (lr_drop[1] if it >= drop_at else 1.)
-        idx, t, n = draw_segments(strata, regime, batch, n_min, n_max, gs, it, switch)
+        idx, t, n = draw_segments(strata, regime, batch, n_min, n_max, gs, it, switch, seed_share)
         x, y, mask, wins = _gather(frames_dev, strata, idx, t, n, model, crop, gs, device)
         x = init_state(x, model)
         if noise: x = perturb_visible(x, noise, model.n_visible, gs)
@@ -304,7 +311,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
     tail = losses[-max(1, len(losses) // 10):]
     info = dict(regime=regime, iters=iters, batch=batch, n_min=n_min, n_max=n_max, lr=lr, lr_drop=[drop_at, lr_drop[1]],
                 switch_at=settings['switch'], intermediate=intermediate, hidden_cache=hidden_cache, crop=settings['crop'],
-                seed=seed, noise=float(noise), substeps=model.substeps, device=str(device),
+                seed=seed, noise=float(noise), seed_share=float(seed_share), substeps=model.substeps, device=str(device),
                 strata=[dict(name=s.name, traj=s.traj, frames=[s.start, s.stop], weight=round(s.weight, 6), drawn=c) for s, c in zip(strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
@@ -416,6 +423,7 @@ def _fit_parser() -> argparse.ArgumentParser:
     p.add_argument('--hidden-cache', action='store_true', help="start segments from the model's own predicted hidden state where known")
     p.add_argument('--crop', type=int, help='train on random windows of this size (plus context)')
     p.add_argument('--noise', type=float, default=0., help='uniform noise of amplitude up to this on the visible start channels (default 0: none)')
+    p.add_argument('--seed-share', type=float, default=0., help="share of segments of a 'grow' phase that start at its first frame, the seed (default 0)")
     p.add_argument('--channels', type=int, help='state channels (visible + hidden)')
     p.add_argument('--hidden', type=int, help='width of the update MLP')
     p.add_argument('--perception', help="fixed kernels, comma-separated: identity, sobel, laplacian, mean")
@@ -472,7 +480,7 @@ def fit_main(argv) -> int:
         model = NCA(**cfg)
     print(f"  regime {regime}, {a.iters} iterations, batch {a.batch}, horizon 1..{a.horizon if regime != 'single' else 1}, seed {a.seed}, device {a.device}")
     res = fit(model, data, regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.horizon, lr=a.lr,
-              switch_at=a.switch_at, crop=a.crop, noise=a.noise, intermediate=a.intermediate, hidden_cache=a.hidden_cache, seed=a.seed,
+              switch_at=a.switch_at, crop=a.crop, noise=a.noise, seed_share=a.seed_share, intermediate=a.intermediate, hidden_cache=a.hidden_cache, seed=a.seed,
               checkpoint=a.checkpoint, checkpoint_every=a.checkpoint_every, device=a.device, progress=not a.quiet)
     step = max(1, len(res.losses) // 200)
     info = dict(res.info, data=files, phases=a.phase, loss_curve=res.losses[::step], loss_curve_every=step, command='nca-nb fit ' + ' '.join(map(str, argv)))

@@ -39,7 +39,7 @@ def train_one(target, regime, seed, data, truth, a):
     if not done.exists():
         m = learner_model(seed)
         r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr,
-                lr_drop=(0.7, 0.1), hidden_cache=not a.no_hidden_cache, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
+                lr_drop=(0.7, 0.1), hidden_cache=not a.no_hidden_cache, seed_share=a.seed_share, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
                 checkpoint_every=25, progress=not a.quiet)
         save_model(m, done, **r.info, losses=[round(l, 7) for l in r.losses])
     m = load_model(done)
@@ -55,6 +55,7 @@ if __name__ == '__main__':
     ap.add_argument('--n-max', type=int, default=48, help='longest multi-step segment (observed frames)')
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--no-hidden-cache', action='store_true', help='start every segment from init_state (hidden = 1 where alive), as a rollout from a frame does')
+    ap.add_argument('--seed-share', type=float, default=0., help="share of growth segments that start at the seed (fit's seed_share)")
     ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
     ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
@@ -64,7 +65,7 @@ if __name__ == '__main__':
     torch.set_num_threads(a.threads)
     out = Path(a.out)
     res = json.loads(out.read_text()) if out.exists() else {}
-    res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=not a.no_hidden_cache,
+    res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=not a.no_hidden_cache, seed_share=a.seed_share,
                          eval_seed=a.eval_seed, threads=a.threads,   # the learner seeds that ran are the keys under results
                          note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones')
     res.setdefault('results', {})
