@@ -9,16 +9,20 @@ an older truth are never reused for it. Writes, for nbs/14_morpho_learn.ipynb an
   nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each)
   nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
-                                       [--iters 800] [--n-max 48] [--no-hidden-cache] [--threads 1]
+                                       [--iters 800] [--n-max 48] [--seed-share 0.5] [--no-hidden-cache] [--threads 1]
 The committed results are made by (in this order; the first call for a target whose truth changed drops that target's old results):
-  python scripts/morpho_regimes.py --targets cat --regimes single --seeds 0 1
-  python scripts/morpho_regimes.py --targets cat --regimes multi
-  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 2
-  python scripts/morpho_regimes.py --targets fox --regimes single multi
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --seeds 0 1
-  python scripts/morpho_regimes.py --targets fox --regimes multi stratified --n-max 16 --tag _n16      # shorter horizon
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --tag _i1600        # twice the budget
-  python scripts/morpho_regimes.py --targets cat --regimes stratified --no-hidden-cache --tag _nocache # no hidden-state cache
+  python scripts/morpho_regimes.py --targets cat --regimes single --seeds 0 1 --seed-share 0.5       # seed_share: multi-step regimes only
+  python scripts/morpho_regimes.py --targets cat --regimes multi --seed-share 0.5
+  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 --seed-share 0.5
+  python scripts/morpho_regimes.py --targets fox --regimes single multi --seed-share 0.5
+  python scripts/morpho_regimes.py --targets fox --regimes stratified --seeds 0 1 --seed-share 0.5
+  python scripts/morpho_regimes.py --targets cat --regimes multi --tag _noshare                       # no growth segment placed at the seed
+  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 2 --tag _noshare
+  python scripts/morpho_regimes.py --targets fox --regimes multi --tag _noshare
+  python scripts/morpho_regimes.py --targets fox --regimes stratified --seeds 0 1 --tag _noshare
+  python scripts/morpho_regimes.py --targets fox --regimes multi stratified --n-max 16 --tag _n16      # shorter horizon (no seed share)
+  python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --tag _i1600        # twice the budget (no seed share)
+  python scripts/morpho_regimes.py --targets cat --regimes stratified --no-hidden-cache --tag _nocache # no hidden-state cache (no seed share)
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)"""
 import argparse, json, time
@@ -39,7 +43,7 @@ def train_one(target, regime, seed, data, truth, a):
     if not done.exists():
         m = learner_model(seed)
         r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr,
-                lr_drop=(0.7, 0.1), hidden_cache=not a.no_hidden_cache, seed_share=a.seed_share, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
+                lr_drop=(0.7, 0.1), hidden_cache=not a.no_hidden_cache, seed_share=0. if regime == 'single' else a.seed_share, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
                 checkpoint_every=25, progress=not a.quiet)
         save_model(m, done, **r.info, losses=[round(l, 7) for l in r.losses])
     m = load_model(done)
@@ -55,7 +59,7 @@ if __name__ == '__main__':
     ap.add_argument('--n-max', type=int, default=48, help='longest multi-step segment (observed frames)')
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--no-hidden-cache', action='store_true', help='start every segment from init_state (hidden = 1 where alive), as a rollout from a frame does')
-    ap.add_argument('--seed-share', type=float, default=0., help="share of growth segments that start at the seed (fit's seed_share)")
+    ap.add_argument('--seed-share', type=float, default=0., help="share of growth segments that start at the seed (fit's seed_share; multi-step regimes only: a one-frame segment from the seed is no rollout)")
     ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
     ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
@@ -67,7 +71,8 @@ if __name__ == '__main__':
     res = json.loads(out.read_text()) if out.exists() else {}
     res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=not a.no_hidden_cache, seed_share=a.seed_share,
                          eval_seed=a.eval_seed, threads=a.threads,   # the learner seeds that ran are the keys under results
-                         note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones')
+                         note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones'
+                              + ('; seed_share in the multi-step regimes only' if a.seed_share else ''))
     res.setdefault('results', {})
     for t in a.targets:
         truth = load_growing(t)
