@@ -23,6 +23,7 @@ The committed results are made by (in this order; the first call for a target wh
   python scripts/morpho_regimes.py --targets fox --regimes multi stratified --n-max 16 --tag _n16      # shorter horizon (no seed share)
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --tag _i1600        # twice the budget (no seed share)
   python scripts/morpho_regimes.py --targets cat --regimes stratified --no-hidden-cache --tag _nocache # no hidden-state cache (no seed share)
+  python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share   # twice the budget, with it
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)"""
 import argparse, json, time
