@@ -13,7 +13,7 @@ Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single mu
 The committed results are made by (in this order; the first call for a target whose truth changed drops that target's old results):
   python scripts/morpho_regimes.py --targets cat --regimes single --seeds 0 1 --seed-share 0.5       # seed_share: multi-step regimes only
   python scripts/morpho_regimes.py --targets cat --regimes multi --seed-share 0.5
-  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 --seed-share 0.5
+  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 2 --seed-share 0.5
   python scripts/morpho_regimes.py --targets fox --regimes single multi --seed-share 0.5
   python scripts/morpho_regimes.py --targets fox --regimes stratified --seeds 0 1 --seed-share 0.5
   python scripts/morpho_regimes.py --targets cat --regimes multi --tag _noshare                       # no growth segment placed at the seed
