@@ -103,6 +103,10 @@ def _stratified_counts(w: torch.Tensor, batch: int, g: torch.Generator) -> torch
         counts[torch.multinomial(frac + 1e-12 * (frac > 0), left, replacement=False, generator=g)] += 1
     return counts
 
+def _starts_at_seed(s: Stratum) -> bool:
+    "A growth stratum that begins at its trajectory's first frame: its first frame is the seed."
+    return _is_grow(s.name) and s.start == 0
+
 def draw_segments(strata: list[Stratum], regime: str, batch: int, n_min: int, n_max: int, g: torch.Generator,
                   it: int = 0, switch: int = 0, seed_share: float = 0.) -> tuple[torch.Tensor, torch.Tensor, int]:
     "One batch of segments: stratum index `(B,)`, start frame `(B,)` (absolute in its trajectory), horizon `n`."
@@ -119,7 +123,7 @@ def draw_segments(strata: list[Stratum], regime: str, batch: int, n_min: int, n_
     starts = torch.tensor([s.start for s in strata])[idx]
     t = starts + (torch.rand(batch, generator=g, dtype=torch.float64) * valid[idx]).long()
     if seed_share:                                       # some growth segments start at the seed (see below)
-        rooted = torch.tensor([_is_grow(s.name) and s.start == 0 for s in strata])[idx]
+        rooted = torch.tensor([_starts_at_seed(s) for s in strata])[idx]
         t = torch.where(rooted & (torch.rand(batch, generator=g) < seed_share), starts, t)
     return idx, t, n
 
@@ -198,7 +202,7 @@ def _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, cr
     if crop is not None and min(crop) < 1: raise ValueError(f"crop must be positive, not {crop}")
     if not (noise >= 0 and math.isfinite(noise)): raise ValueError(f"noise must be a finite amplitude >= 0, not {noise}")
     if not 0 <= seed_share <= 1: raise ValueError(f"seed_share must be a probability in [0, 1], not {seed_share}")
-    if seed_share and not any(_is_grow(s.name) and s.start == 0 for s in strata):
+    if seed_share and not any(_starts_at_seed(s) for s in strata):
         raise ValueError(f"seed_share={seed_share} needs a 'grow' phase starting at a trajectory's first frame (the seed); the strata are {[s.name for s in strata]}")
 
 def _lr_drop_iter(lr_drop, iters: int) -> int:
