@@ -7,7 +7,7 @@ Docs: https://nca-nb.github.io/nca_nb/morpho_learn.html.md"""
 # %% auto #0
 __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMAGES', 'STABLE_OK', 'REGEN_OK', 'FAIL_LONG',
            'HEALED_OK', 'GREW_OK', 'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data',
-           'regime_data', 'healed', 'evaluate_learned', 'regime_verdicts', 'seed_mean', 'strip_states']
+           'regen_links', 'regime_data', 'healed', 'evaluate_learned', 'regime_verdicts', 'seed_mean', 'strip_states']
 
 # %% ../nbs/14_morpho_learn.ipynb #3832d280
 import hashlib, json
@@ -46,14 +46,24 @@ def morpho_run(target: str, seed: int, steps: int = 400, grow: int | None = None
     tr = simulate_morpho(target, 'grow', steps=steps, seed=seed, model=model)
     return Trajectory(tr.frames, 'morpho', dict(tr.params, phase='run'), seed=seed, phases=[('grow', 0, grow), ('stable', grow, steps + 1)], n_visible=4)
 
-def morpho_training_data(target: str, seeds=(0, 1), steps: int = 400, regen_steps: int = 200, model: NCA | None = None) -> dict:
-    "`{name: Trajectory}`: a run (`grow` + `stable`) and an off-centre regeneration run per seed, from the shipped ground truth."
+def morpho_training_data(target: str, seeds=(0, 1), steps: int = 400, regen_steps: int = 200, model: NCA | None = None, warmup: int = 300) -> dict:
+    "`{name: Trajectory}`: a run (`grow` + `stable`) and an off-centre regeneration run (damaged at step `warmup`) per seed, from the shipped ground truth."
     model = load_growing(target) if model is None else model
     out = {}
     for i, s in enumerate(seeds):
         out[f'run{s}'] = morpho_run(target, s, steps, model=model)
         cx, cy, r = TRAIN_DAMAGES[i % len(TRAIN_DAMAGES)]
-        out[f'regen{s}'] = simulate_morpho(target, 'regen', steps=regen_steps, seed=s, model=model, centre=(cx, cy), radius=r)
+        out[f'regen{s}'] = simulate_morpho(target, 'regen', steps=regen_steps, seed=s, model=model, centre=(cx, cy), radius=r, warmup=warmup)
+    return out
+
+def regen_links(data: dict) -> dict:
+    "`fit`'s `links` for these data: each regeneration run continues, damaged, the run of its seed at frame `warmup`."
+    out = {}
+    for k, tr in data.items():
+        if not k.startswith('regen'): continue
+        run, w = f'run{k[5:]}', tr.params['warmup']
+        if run not in data or len(data[run]) <= w: raise ValueError(f"{k} was damaged at step {w}: it needs a run {run!r} of more than {w} frames")
+        out[k] = (run, w)
     return out
 
 def regime_data(data: dict, regime: str):

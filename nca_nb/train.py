@@ -262,11 +262,13 @@ def perturb_visible(x: torch.Tensor, noise: float, n_visible: int, g: torch.Gene
 def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int = 8, n_min: int = 1, n_max: int = 8,
         lr: float = 2e-3, lr_drop=(0.5, 0.1), weights: dict | None = None, switch_at: float = 0.5, crop=None,
         intermediate: bool = False, hidden_cache: bool = False, seed: int = 0, checkpoint=None,
-        checkpoint_every: int = 100, device='cpu', progress: bool = True, callback=None, noise: float = 0., seed_share: float = 0.) -> FitResult:
+        checkpoint_every: int = 100, device='cpu', progress: bool = True, callback=None, noise: float = 0., seed_share: float = 0.,
+        links: dict | None = None) -> FitResult:
     "Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) with one of the regimes; resumable."
     trajs, strata = make_strata(data, weights)
     if crop is not None: crop = (int(crop), int(crop)) if np.isscalar(crop) else tuple(int(c) for c in crop)
     _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise, seed_share)
+    linked = _resolve_links(links, data, trajs, hidden_cache)
     iters, device = int(iters), torch.device(device)
     model.to(device).train()
     skip_dead, model.skip_dead = model.skip_dead, model.alive_masking and device.type == 'cpu'   # same steps, MLP only near live cells (00_core)
@@ -280,6 +282,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
                     data=_data_fingerprint(trajs))
     if noise: settings['noise'] = float(noise)              # only when used, so older checkpoints still resume
     if seed_share: settings['seed_share'] = float(seed_share)
+    if links: settings['links'] = {str(k): [str(src), int(fr)] for k, (src, fr) in links.items()}
     it0, losses, cache = 0, [], {}
     counts = {'strata': [0] * len(strata), 'n': {}}
     ckpt = None if checkpoint is None else Path(checkpoint)
@@ -300,7 +303,9 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
         x, y, mask, wins = _gather(frames_dev, strata, idx, t, n, model, crop, gs, device)
         x = init_state(x, model)
         if noise: x = perturb_visible(x, noise, model.n_visible, gs)
-        if hidden_cache: _apply_cache(x, cache, strata, idx, t, wins, model)
+        if hidden_cache:
+            _refresh_links(cache, linked, trajs, model)
+            _apply_cache(x, cache, strata, idx, t, wins, model)
         loss, states = _train_step(model, opt, x, y, mask, intermediate, gd)
         if not math.isfinite(loss): raise ValueError(f"training diverged at iteration {it} (loss {loss}); try a lower lr or a shorter horizon")
         if hidden_cache: _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model)
@@ -315,7 +320,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
     tail = losses[-max(1, len(losses) // 10):]
     info = dict(regime=regime, iters=iters, batch=batch, n_min=n_min, n_max=n_max, lr=lr, lr_drop=[drop_at, lr_drop[1]],
                 switch_at=settings['switch'], intermediate=intermediate, hidden_cache=hidden_cache, crop=settings['crop'],
-                seed=seed, noise=float(noise), seed_share=float(seed_share), substeps=model.substeps, device=str(device),
+                seed=seed, noise=float(noise), seed_share=float(seed_share), links=settings.get('links'), substeps=model.substeps, device=str(device),
                 strata=[dict(name=s.name, traj=s.traj, frames=[s.start, s.stop], weight=round(s.weight, 6), drawn=c) for s, c in zip(strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
@@ -348,6 +353,35 @@ def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
             sub = h[:, rows[:, None], cols[None, :]]
             sub = torch.where(keep, s[b, nv:], sub)
             h[:, rows[:, None], cols[None, :]] = sub
+
+# %% ../nbs/07_train.ipynb #17be02dc
+def _resolve_links(links, data, trajs, hidden_cache) -> list[tuple[int, int, int]]:
+    "`links` `{trajectory: (source trajectory, frame)}` as checked `(trajectory, source, frame)` indices."
+    if not links: return []
+    if not hidden_cache: raise ValueError("links give the first frame of a trajectory the cached hidden state of another's frame: they need hidden_cache=True")
+    keys = [k for k, _, _ in _named_trajectories(data)]
+    out = []
+    for k, v in links.items():
+        if not (isinstance(v, (tuple, list)) and len(v) == 2): raise ValueError(f"links[{k!r}] must be (source trajectory, frame), got {v!r}")
+        src, fr = v
+        for name in (k, src):
+            if name not in keys: raise ValueError(f"links name the trajectory {name!r}, but the data's trajectories are {keys}")
+        i, j = keys.index(k), keys.index(src)
+        if i == j: raise ValueError(f"links[{k!r}] links a trajectory to itself")
+        if int(fr) != fr or not 1 <= fr < len(trajs[j]): raise ValueError(f"links[{k!r}]: frame {fr} of {src!r} must be in 1…{len(trajs[j]) - 1} (frame 0 has no predicted hidden state)")
+        if trajs[i].frames.shape[1:] != trajs[j].frames.shape[1:]:
+            raise ValueError(f"links[{k!r}]: frames of {k!r} {tuple(trajs[i].frames.shape[1:])} and {src!r} {tuple(trajs[j].frames.shape[1:])} differ in shape")
+        out.append((i, j, int(fr)))
+    return out
+
+def _refresh_links(cache, linked, trajs, model):
+    "Frame 0 of each linked trajectory: its source frame's cached hidden channels, zeroed where the frame's visible channels are all zero."
+    nv = model.n_visible
+    for i, j, fr in linked:
+        h = cache.get((j, fr))
+        if h is None: continue
+        kept = trajs[i].frames[0, :nv].abs().sum(0) > 0
+        cache[(i, 0)] = h * kept.to(h.device, h.dtype)
 
 # %% ../nbs/07_train.ipynb #934c85cd
 def _is_binary(trajs) -> bool:

@@ -9,7 +9,7 @@ an older truth are never reused for it. Writes, for nbs/14_morpho_learn.ipynb an
   nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each)
   nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
-                                       [--iters 800] [--n-max 48] [--seed-share 0.5] [--no-hidden-cache] [--threads 1]
+                                       [--iters 800] [--n-max 48] [--seed-share 0.5] [--link-regen] [--no-hidden-cache] [--threads 1]
 The committed results are made by (in this order; the first call for a target whose truth changed drops that target's old results):
   python scripts/morpho_regimes.py --targets cat --regimes single --seeds 0 1 --seed-share 0.5       # seed_share: multi-step regimes only
   python scripts/morpho_regimes.py --targets cat --regimes multi --seed-share 0.5
@@ -24,6 +24,8 @@ The committed results are made by (in this order; the first call for a target wh
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --tag _i1600        # twice the budget (no seed share)
   python scripts/morpho_regimes.py --targets cat --regimes stratified --no-hidden-cache --tag _nocache # no hidden-state cache (no seed share)
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share   # twice the budget, with it
+  python scripts/morpho_regimes.py --targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --link-regen --tag _i1600_link   # and regeneration runs linked to the learner's own state
+  python scripts/morpho_regimes.py --targets cat --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)"""
 import argparse, json, time
@@ -32,7 +34,7 @@ import numpy as np, torch
 from nca_nb.core import save_model, load_model, atomic_write
 from nca_nb.train import fit
 from nca_nb.morpho import load_growing
-from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, evaluate_learned, weights_fingerprint
+from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, regen_links, evaluate_learned, weights_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / 'nca_nb' / 'data'
@@ -44,7 +46,8 @@ def train_one(target, regime, seed, data, truth, a):
     if not done.exists():
         m = learner_model(seed)
         r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr,
-                lr_drop=(0.7, 0.1), hidden_cache=not a.no_hidden_cache, seed_share=0. if regime == 'single' else a.seed_share, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
+                lr_drop=(0.7, 0.1), hidden_cache=not a.no_hidden_cache, seed_share=0. if regime == 'single' else a.seed_share,
+                links=regen_links(data) if a.link_regen and regime == 'stratified' else None, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
                 checkpoint_every=25, progress=not a.quiet)
         save_model(m, done, **r.info, losses=[round(l, 7) for l in r.losses])
     m = load_model(done)
@@ -61,6 +64,7 @@ if __name__ == '__main__':
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--no-hidden-cache', action='store_true', help='start every segment from init_state (hidden = 1 where alive), as a rollout from a frame does')
     ap.add_argument('--seed-share', type=float, default=0., help="share of growth segments that start at the seed (fit's seed_share; multi-step regimes only: a one-frame segment from the seed is no rollout)")
+    ap.add_argument('--link-regen', action='store_true', help="stratified: each regeneration run starts from the learner's own cached hidden state of the frame it was damaged at (fit's links)")
     ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
     ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
@@ -74,6 +78,7 @@ if __name__ == '__main__':
                          eval_seed=a.eval_seed, threads=a.threads,   # the learner seeds that ran are the keys under results
                          note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones'
                               + ('; seed_share in the multi-step regimes only' if a.seed_share else ''))
+    if a.link_regen: res['budget' + a.tag]['link_regen'] = True   # only when used
     res.setdefault('results', {})
     for t in a.targets:
         truth = load_growing(t)
