@@ -26,6 +26,7 @@ The committed results are made by (in this order; the first call for a target wh
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share   # twice the budget, with it
   python scripts/morpho_regimes.py --targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --link-regen --tag _i1600_link   # and regeneration runs linked to the learner's own state
   python scripts/morpho_regimes.py --targets cat --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share
+  python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --data-seeds 0 1 2 3 --tag _i1600_d4  # four runs and four wounds
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)"""
 import argparse, json, time
@@ -86,7 +87,8 @@ if __name__ == '__main__':
         data = morpho_training_data(t, seeds=a.data_seeds, model=truth)
         if res.get('data', {}).get(t, {}).get('truth_fingerprint') not in (None, weights_fingerprint(truth)):
             res['results'].pop(t, None)   # results of learners of an older truth (any regime or variant) are dropped, not mixed in
-        res.setdefault('data', {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
+        data_key = 'data' if a.data_seeds == [0, 1] else 'data' + a.tag   # a variant on other data records them beside the main data
+        res.setdefault(data_key, {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
                                              trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})
         for regime in a.regimes:
             for s in a.seeds:
