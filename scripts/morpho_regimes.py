@@ -6,7 +6,7 @@ Resumable: every training run checkpoints into --runs (default runs/morpho_learn
 the ground truth it learns from (e.g. fox-6f4bf89752865426/, the truth's weights fingerprint), and continues
 from there when rerun; finished runs are not retrained. A re-shipped truth has a new folder, so learners of
 an older truth are never reused for it. Writes, for nbs/14_morpho_learn.ipynb and its tests:
-  nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each)
+  nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each; variants with --ship-variant: learned_{target}_{regime}{tag})
   nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
                                        [--iters 800] [--n-max 48] [--seed-share 0.5] [--link-regen] [--no-hidden-cache] [--threads 1]
@@ -23,9 +23,8 @@ The committed results are made by (in this order; the first call for a target wh
   python scripts/morpho_regimes.py --targets fox --regimes multi stratified --n-max 16 --tag _n16      # shorter horizon (no seed share)
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --tag _i1600        # twice the budget (no seed share)
   python scripts/morpho_regimes.py --targets cat --regimes stratified --no-hidden-cache --tag _nocache # no hidden-state cache (no seed share)
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share   # twice the budget, with it
+  python scripts/morpho_regimes.py --targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share --ship-variant   # twice the budget, with it (shipped)
   python scripts/morpho_regimes.py --targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --link-regen --tag _i1600_link   # and regeneration runs linked to the learner's own state
-  python scripts/morpho_regimes.py --targets cat --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --data-seeds 0 1 2 3 --tag _i1600_d4  # four runs and four wounds
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)"""
@@ -66,6 +65,7 @@ if __name__ == '__main__':
     ap.add_argument('--no-hidden-cache', action='store_true', help='start every segment from init_state (hidden = 1 where alive), as a rollout from a frame does')
     ap.add_argument('--seed-share', type=float, default=0., help="share of growth segments that start at the seed (fit's seed_share; multi-step regimes only: a one-frame segment from the seed is no rollout)")
     ap.add_argument('--link-regen', action='store_true', help="stratified: each regeneration run starts from the learner's own cached hidden state of the frame it was damaged at (fit's links)")
+    ap.add_argument('--ship-variant', action='store_true', help='ship this variant (--tag) too, as nca_nb/data/learned_{target}_{regime}{tag}.safetensors')
     ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
     ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
@@ -101,9 +101,9 @@ if __name__ == '__main__':
                     metrics=metrics, final_loss=float(np.mean(losses[-max(1, len(losses) // 10):])), loss_curve=losses[::step],
                     loss_curve_every=step, seconds=round(time.time() - t1, 1),
                     train_seconds=m.info.get('seconds'))   # seconds: this call (training, or only evaluating a finished run)
-                if s == a.ship_seed and not a.tag:
+                if s == a.ship_seed and (not a.tag or a.ship_variant):
                     info = {k: v for k, v in m.info.items() if k != 'losses'}
                     info.update(target=t, truth_fingerprint=weights_fingerprint(truth), made_by='scripts/morpho_regimes.py')
-                    save_model(m, DATA / f'learned_{t}_{regime}.safetensors', **info)
+                    save_model(m, DATA / f'learned_{t}_{key}.safetensors', **info)
                 atomic_write(out, lambda p: Path(p).write_text(json.dumps(res, indent=1)))
                 print(f"{t} {key} seed {s}: " + ', '.join(f'{k} {v:.4f}' for k, v in metrics.items()) + f" ({time.time() - t1:.0f} s)", flush=True)
