@@ -27,8 +27,10 @@ The committed results are made by (in this order; the first call for a target wh
   python scripts/morpho_regimes.py --targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --link-regen --tag _i1600_link   # and regeneration runs linked to the learner's own state
   python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --data-seeds 0 1 2 3 --tag _i1600_d4 --ship-variant  # four runs and four wounds (shipped)
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
-whole set then finds them finished, evaluates and writes the committed files.)"""
-import argparse, json, time
+whole set then finds them finished, evaluates and writes the committed files.)
+One command runs all of them in that order: python scripts/morpho_regimes.py --all [--quiet] [--threads N] [--out F]
+(the options after --all are added to every call)."""
+import argparse, json, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np, torch
 from nca_nb.core import save_model, load_model, atomic_write
@@ -53,7 +55,20 @@ def train_one(target, regime, seed, data, truth, a):
     m = load_model(done)
     return m, m.info['losses']
 
+def committed_calls() -> list[list[str]]:
+    "The calls this docstring lists as making the committed results, as argument lists (without the script)."
+    return [shlex.split(l.split('#')[0])[2:] for l in __doc__.splitlines() if l.strip().startswith('python scripts/morpho_regimes.py')]
+
+def run_all(extra: list[str]) -> int:
+    "Run every committed call in order, each with `extra` options added; stop at the first that fails."
+    for args in committed_calls():
+        print('$ python scripts/morpho_regimes.py', shlex.join(args + extra), flush=True)
+        rc = subprocess.run([sys.executable, __file__, *args, *extra]).returncode
+        if rc: return rc
+    return 0
+
 if __name__ == '__main__':
+    if '--all' in sys.argv[1:]: sys.exit(run_all([x for x in sys.argv[1:] if x != '--all']))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--targets', nargs='+', default=['fox', 'cat'])
     ap.add_argument('--regimes', nargs='+', default=['single', 'multi', 'stratified'])
