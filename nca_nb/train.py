@@ -268,7 +268,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
     trajs, strata = make_strata(data, weights)
     if crop is not None: crop = (int(crop), int(crop)) if np.isscalar(crop) else tuple(int(c) for c in crop)
     _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise, seed_share)
-    linked = _resolve_links(links, data, trajs, hidden_cache)
+    linked = _resolve_links(links, data, trajs, hidden_cache, model.n_visible)
     iters, device = int(iters), torch.device(device)
     model.to(device).train()
     skip_dead, model.skip_dead = model.skip_dead, model.alive_masking and device.type == 'cpu'   # same steps, MLP only near live cells (00_core)
@@ -304,7 +304,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
         x = init_state(x, model)
         if noise: x = perturb_visible(x, noise, model.n_visible, gs)
         if hidden_cache:
-            _refresh_links(cache, linked, trajs, model)
+            _refresh_links(cache, linked)
             _apply_cache(x, cache, strata, idx, t, wins, model)
         loss, states = _train_step(model, opt, x, y, mask, intermediate, gd)
         if not math.isfinite(loss): raise ValueError(f"training diverged at iteration {it} (loss {loss}); try a lower lr or a shorter horizon")
@@ -355,8 +355,8 @@ def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
             h[:, rows[:, None], cols[None, :]] = sub
 
 # %% ../nbs/07_train.ipynb #17be02dc
-def _resolve_links(links, data, trajs, hidden_cache) -> list[tuple[int, int, int]]:
-    "`links` `{trajectory: (source trajectory, frame)}` as checked `(trajectory, source, frame)` indices."
+def _resolve_links(links, data, trajs, hidden_cache, n_visible: int) -> list[tuple]:
+    "`links` `{trajectory: (source trajectory, frame)}` as checked `(trajectory, source, frame, kept cells)`: kept where the linked frame's visible channels are not all zero."
     if not links: return []
     if not hidden_cache: raise ValueError("links give the first frame of a trajectory the cached hidden state of another's frame: they need hidden_cache=True")
     keys = [k for k, _, _ in _named_trajectories(data)]
@@ -371,17 +371,14 @@ def _resolve_links(links, data, trajs, hidden_cache) -> list[tuple[int, int, int
         if int(fr) != fr or not 1 <= fr < len(trajs[j]): raise ValueError(f"links[{k!r}]: frame {fr} of {src!r} must be in 1…{len(trajs[j]) - 1} (frame 0 has no predicted hidden state)")
         if trajs[i].frames.shape[1:] != trajs[j].frames.shape[1:]:
             raise ValueError(f"links[{k!r}]: frames of {k!r} {tuple(trajs[i].frames.shape[1:])} and {src!r} {tuple(trajs[j].frames.shape[1:])} differ in shape")
-        out.append((i, j, int(fr)))
+        out.append((i, j, int(fr), trajs[i].frames[0, :n_visible].abs().sum(0) > 0))
     return out
 
-def _refresh_links(cache, linked, trajs, model):
-    "Frame 0 of each linked trajectory: its source frame's cached hidden channels, zeroed where the frame's visible channels are all zero."
-    nv = model.n_visible
-    for i, j, fr in linked:
+def _refresh_links(cache, linked):
+    "Frame 0 of each linked trajectory: its source frame's cached hidden channels, zeroed outside the kept cells."
+    for i, j, fr, kept in linked:
         h = cache.get((j, fr))
-        if h is None: continue
-        kept = trajs[i].frames[0, :nv].abs().sum(0) > 0
-        cache[(i, 0)] = h * kept.to(h.device, h.dtype)
+        if h is not None: cache[(i, 0)] = h * kept.to(h.device, h.dtype)
 
 # %% ../nbs/07_train.ipynb #934c85cd
 def _is_binary(trajs) -> bool:

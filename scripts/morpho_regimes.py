@@ -102,7 +102,7 @@ if __name__ == '__main__':
         data = morpho_training_data(t, seeds=a.data_seeds, model=truth)
         if res.get('data', {}).get(t, {}).get('truth_fingerprint') not in (None, weights_fingerprint(truth)):
             res['results'].pop(t, None)   # results of learners of an older truth (any regime or variant) are dropped, not mixed in
-        data_key = 'data' if a.data_seeds == [0, 1] else 'data' + a.tag   # a variant on other data records them beside the main data
+        data_key = 'data' if a.data_seeds == ap.get_default('data_seeds') else 'data' + a.tag   # a variant on other data records them beside the main data
         res.setdefault(data_key, {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
                                              trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})
         for regime in a.regimes:
