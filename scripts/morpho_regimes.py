@@ -84,7 +84,7 @@ if __name__ == '__main__':
     ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
     ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
-    ap.add_argument('--tag', default='', help='suffix for the results key and file names of a variant (e.g. _n48); variants are not shipped')
+    ap.add_argument('--tag', default='', help='suffix for the results key and file names of a variant (e.g. _n48); variants are shipped only with --ship-variant')
     ap.add_argument('--out', default=str(DATA / 'morpho_learn_results.json'), help='results JSON (read, updated, rewritten)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
