@@ -16,9 +16,13 @@ if ! "$V" -c 'import torch' >/dev/null 2>&1; then
 fi
 stamp=.venv/.nca_nb-installed
 want=$(sha1sum pyproject.toml | cut -d' ' -f1)   # by content: nbdev-export rewrites pyproject.toml's timestamp
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+scripts() { [ -x .venv/bin/nbdev-export ] && [ -x .venv/bin/nca-nb ]; }   # make and .ci/run call them from .venv/bin
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! scripts; then
   echo "setup: installing nca_nb and its dev tools into .venv"
   "$V" -m pip install -q -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" || true
+  if ! scripts; then   # a system Python that already has nbdev or nca_nb satisfies pip, but their commands are then not in .venv/bin
+    "$V" -m pip install -q --ignore-installed --no-deps -e . nbdev 2>&1 | grep -v "is ignored: it is neither" || true
+  fi
   "$V" -c 'import nca_nb, nbdev' && echo "$want" > "$stamp"
 fi
 "$V" -c 'import torch, nca_nb; print(f"setup: ok (torch {torch.__version__}, nca_nb {nca_nb.__version__})")'
