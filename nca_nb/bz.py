@@ -13,12 +13,11 @@ import numpy as np
 import torch
 import matplotlib
 from fastprogress import progress_bar
-from .core import check_state, show_frames
+from .core import check_state, show_frames, torch_threads
 from .trajectory import Trajectory
 
 # %% auto #0
-__all__ = ['BZ_DEFAULTS', 'BZStepper', 'torch_threads', 'bz_step', 'bz_run', 'bz_init', 'autocorrelation', 'bz_colour', 'show_bz',
-           'simulate_bz']
+__all__ = ['BZ_DEFAULTS', 'BZStepper', 'bz_step', 'bz_run', 'bz_init', 'autocorrelation', 'bz_colour', 'show_bz', 'simulate_bz']
 
 # %% ../nbs/04_bz.ipynb #92ca9211
 BZ_DEFAULTS = dict(alpha=1.2, beta=1., gamma=1.)
@@ -94,14 +93,6 @@ class BZStepper:
         return p
 
 # %% ../nbs/04_bz.ipynb #3163ba16
-@contextmanager
-def torch_threads(n: int | None):
-    "Run the block with `n` torch CPU threads (None: as set), restoring the previous setting afterwards."
-    old = torch.get_num_threads()
-    if n is not None: torch.set_num_threads(int(n))
-    try: yield
-    finally: torch.set_num_threads(old)
-
 def _check_bz(x) -> torch.Tensor:
     "Raise a clear `ValueError` unless `x` is a float `(B, 3, H, W)` BZ state."
     return check_state(x, 3, 'BZ state')

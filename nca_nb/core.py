@@ -6,7 +6,8 @@ Docs: https://nca-nb.github.io/nca_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #96113cf1
 from __future__ import annotations
-import json, math, os, tempfile
+import contextlib, io, json, math, os, sys, tempfile, time
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +20,8 @@ from safetensors import safe_open
 # %% auto #0
 __all__ = ['KERNELS', 'expand_perception', 'dilate', 'alive_mask', 'NCA', 'check_state', 'seed_state', 'circle_mask', 'damage',
            'random_damage', 'rollout', 'normalise_grads', 'atomic_write', 'save_model', 'read_safetensors',
-           'optimizer_tensors', 'restore_optimizer', 'read_metadata', 'load_model', 'to_rgb', 'show_frames']
+           'optimizer_tensors', 'restore_optimizer', 'read_metadata', 'load_model', 'torch_threads', 'progress',
+           'to_rgb', 'show_frames']
 
 # %% ../nbs/00_core.ipynb #ac04e281
 _SOBEL_X = torch.outer(torch.tensor([1., 2., 1.]), torch.tensor([-1., 0., 1.])) / 8
@@ -271,6 +273,53 @@ def load_model(path, device='cpu') -> NCA:
     model.load_state_dict(load_file(str(path), device=str(device)))
     model.info = meta['info']
     return model.to(device).eval()
+
+# %% ../nbs/00_core.ipynb #17cc871d
+@contextmanager
+def torch_threads(n: int | None):
+    "Run the block with `n` torch CPU threads (None: as set), restoring the previous setting afterwards."
+    old = torch.get_num_threads()
+    if n is not None:
+        if int(n) < 1: raise ValueError(f"threads must be >= 1, not {n}")
+        torch.set_num_threads(int(n))
+    try: yield
+    finally: torch.set_num_threads(old)
+
+def _interactive() -> bool:
+    "True inside a Jupyter kernel or when stdout is a terminal: where a redrawn progress bar is readable."
+    try:
+        from IPython import get_ipython
+        ip = get_ipython()
+        if ip is not None and 'IPKernelApp' in ip.config: return True
+    except ImportError: pass
+    return sys.stdout.isatty()
+
+class progress:
+    "Iterate over `items` showing progress: a bar when interactive, else a plain line every `every` of the way; nothing if `quiet`."
+    def __init__(self, items, quiet: bool = False, label: str = '', every: float = 0.1, interactive: bool | None = None):
+        self.items, self.quiet, self.label, self.every = items, quiet, label, every
+        self.interactive = _interactive() if interactive is None else interactive
+        self.total, self.comment, self._bar = len(items), '', None
+
+    def __setattr__(self, k, v):
+        super().__setattr__(k, v)
+        if k == 'comment' and getattr(self, '_bar', None) is not None: self._bar.comment = v
+
+    def _line(self, i: int, t0: float) -> str:
+        e = time.perf_counter() - t0
+        parts = [f"{self.label}{i}/{self.total} ({100 * i // self.total}%)", self.comment, f"elapsed {e:.0f} s, eta {e / i * (self.total - i):.0f} s"]
+        return ' '.join(p for p in parts if p)
+
+    def __iter__(self):
+        if self.quiet or not self.total: yield from self.items; return
+        if self.interactive:
+            from fastprogress.fastprogress import progress_bar
+            self._bar = progress_bar(self.items)
+            yield from self._bar; return
+        k, t0 = max(1, round(self.total * self.every)), time.perf_counter()
+        for i, x in enumerate(self.items, 1):
+            yield x
+            if i % k == 0 or i == self.total: print(self._line(i, t0), flush=True)
 
 # %% ../nbs/00_core.ipynb #2add902e
 def to_rgb(x: torch.Tensor, n_visible: int = 4) -> torch.Tensor:

@@ -24,7 +24,8 @@ import argparse, hashlib, json, time
 from pathlib import Path
 import numpy as np, torch
 from nca_nb.core import NCA, save_model, atomic_write
-from nca_nb.bz import simulate_bz, bz_run, torch_threads, BZ_DEFAULTS
+from nca_nb.bz import simulate_bz, bz_run, BZ_DEFAULTS
+from nca_nb.core import torch_threads
 from nca_nb.trajectory import Trajectory
 from nca_nb.train import fit, infer_defaults
 from nca_nb.evaluate import evaluate
