@@ -41,18 +41,32 @@ from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / 'nca_nb' / 'data'
 
+def wanted_settings(regime, seed, a) -> dict:
+    "The training settings of one learner under the arguments `a`, as `fit` records them in the model's info."
+    return dict(regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, hidden_cache=not a.no_hidden_cache,
+                seed_share=0. if regime == 'single' else a.seed_share, seed=seed, linked=bool(a.link_regen and regime == 'stratified'))
+
+def settings_clash(info: dict, wanted: dict) -> dict:
+    "Settings (recorded, wanted) on which a finished model's info differs from `wanted`; empty if none."
+    rec = {k: info.get(k) for k in wanted} | {'linked': bool(info.get('links')), 'seed_share': info.get('seed_share') or 0.}   # older files: no share
+    return {k: (rec[k], v) for k, v in wanted.items() if rec[k] != v}
+
 def train_one(target, regime, seed, data, truth, a):
-    "Train (or resume, or load if finished) one learner of `truth`; its model and loss curve."
+    "Train (or resume, or load if finished with the same settings) one learner of `truth`; its model and loss curve."
     runs = Path(a.runs) / f'{target}-{weights_fingerprint(truth)}'; runs.mkdir(parents=True, exist_ok=True)
     done = runs / f'{target}_{regime}{a.tag}_s{seed}.safetensors'
+    wanted = wanted_settings(regime, seed, a)
     if not done.exists():
         m = learner_model(seed)
         r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr,
-                lr_drop=(0.7, 0.1), hidden_cache=not a.no_hidden_cache, seed_share=0. if regime == 'single' else a.seed_share,
-                links=regen_links(data) if a.link_regen and regime == 'stratified' else None, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
+                lr_drop=(0.7, 0.1), hidden_cache=wanted['hidden_cache'], seed_share=wanted['seed_share'],
+                links=regen_links(data) if wanted['linked'] else None, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
                 checkpoint_every=25, progress=not a.quiet)
         save_model(m, done, **r.info, losses=[round(l, 7) for l in r.losses])
     m = load_model(done)
+    clash = settings_clash(m.info, wanted)
+    if clash: sys.exit(f"{done}: this finished model was trained with other settings (recorded, now): {clash}; "
+                       "use another --tag, or delete the file to retrain")
     return m, m.info['losses']
 
 def committed_calls() -> list[list[str]]:
