@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #96113cf1
 from __future__ import annotations
-import contextlib, io, json, math, os, sys, tempfile, time
+import contextlib, inspect, io, json, math, numbers, os, reprlib, sys, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
@@ -18,10 +18,10 @@ from safetensors.torch import save_file, load_file
 from safetensors import safe_open
 
 # %% auto #0
-__all__ = ['KERNELS', 'expand_perception', 'dilate', 'alive_mask', 'NCA', 'check_state', 'seed_state', 'circle_mask', 'damage',
-           'random_damage', 'rollout', 'normalise_grads', 'atomic_write', 'save_model', 'read_safetensors',
-           'optimizer_tensors', 'restore_optimizer', 'read_metadata', 'load_model', 'torch_threads', 'progress',
-           'to_rgb', 'show_frames']
+__all__ = ['KERNELS', 'MODEL_LIMITS', 'expand_perception', 'dilate', 'alive_mask', 'NCA', 'check_config', 'check_state',
+           'seed_state', 'circle_mask', 'damage', 'random_damage', 'rollout', 'normalise_grads', 'atomic_write',
+           'save_model', 'read_safetensors', 'metadata_json', 'optimizer_tensors', 'restore_optimizer', 'read_metadata',
+           'load_model', 'torch_threads', 'progress', 'to_rgb', 'show_frames']
 
 # %% ../nbs/00_core.ipynb #ac04e281
 _SOBEL_X = torch.outer(torch.tensor([1., 2., 1.]), torch.tensor([-1., 0., 1.])) / 8
@@ -38,11 +38,13 @@ KERNELS = {
 def expand_perception(names) -> list[str]:
     "Kernel names from a perception spec: a list/tuple or comma string; `sobel` expands to both directions."
     if isinstance(names, str): names = [n.strip() for n in names.split(',') if n.strip()]
+    if not isinstance(names, (list, tuple)): raise ValueError(f"the perception must be a list of kernel names, not {reprlib.repr(names)}")
     out = []
     for n in names:
+        if not isinstance(n, str): raise ValueError(f"perception kernel names are strings, not {reprlib.repr(n)}")
         ks = ['sobel_x', 'sobel_y'] if n == 'sobel' else [n]
         for k in ks:
-            if k not in KERNELS: raise ValueError(f"unknown perception kernel {k!r}; choose from {sorted(KERNELS)} or 'sobel'")
+            if k not in KERNELS: raise ValueError(f"unknown perception kernel {reprlib.repr(k)}; choose from {sorted(KERNELS)} or 'sobel'")
             if k not in out: out.append(k)
     if not out: raise ValueError("the perception needs at least one fixed kernel (e.g. 'identity')")
     return out
@@ -80,20 +82,15 @@ class NCA(nn.Module):
                  substeps: int = 1,         # NCA steps per observed frame (used when learning from frames)
                 ):
         super().__init__()
-        if channels < 1 or not 1 <= n_visible <= channels: raise ValueError(f"need 1 <= n_visible ({n_visible}) <= channels ({channels})")
-        if padding not in ('zeros', 'circular'): raise ValueError(f"padding must be 'zeros' or 'circular', not {padding!r}")
-        if not 0 <= fire_rate <= 1: raise ValueError(f"fire_rate must lie in [0, 1], not {fire_rate}")
-        if substeps < 1: raise ValueError(f"substeps must be >= 1, not {substeps}")
-        self.perception = expand_perception(perception)
-        self.channels, self.n_visible, self.hidden = channels, n_visible, hidden
-        self.learned_filters, self.padding, self.fire_rate = learned_filters, padding, fire_rate
-        self.alive_masking, self.alive_threshold, self.substeps = alive_masking, alive_threshold, substeps
+        c = check_config(dict(channels=channels, n_visible=n_visible, hidden=hidden, perception=perception, learned_filters=learned_filters,
+                              padding=padding, fire_rate=fire_rate, alive_masking=alive_masking, alive_threshold=alive_threshold, substeps=substeps))
+        for k, v in c.items(): setattr(self, k, v)    # checked and normalised: ints, floats, a bool, the expanded kernel names
+        C, L = self.channels, self.learned_filters
         k = torch.stack([KERNELS[n] for n in self.perception])               # (K,3,3)
-        self.register_buffer('kernel', k.repeat(channels, 1, 1)[:, None], persistent=False)  # (C*K,1,3,3)
-        self.learned = nn.Conv2d(channels, channels * learned_filters, 3, groups=channels, bias=False) if learned_filters else None
-        n_in = channels * (len(self.perception) + learned_filters)
-        self.w1 = nn.Conv2d(n_in, hidden, 1)
-        self.w2 = nn.Conv2d(hidden, channels, 1)
+        self.register_buffer('kernel', k.repeat(C, 1, 1)[:, None], persistent=False)  # (C*K,1,3,3)
+        self.learned = nn.Conv2d(C, C * L, 3, groups=C, bias=False) if L else None
+        self.w1 = nn.Conv2d(C * (len(self.perception) + L), self.hidden, 1)
+        self.w2 = nn.Conv2d(self.hidden, C, 1)
         nn.init.zeros_(self.w2.weight); nn.init.zeros_(self.w2.bias)
         self.skip_dead = False  # compute the MLP only where it can matter (see below); same result, not part of the config
         self.to(memory_format=torch.channels_last)  # channels-last: ~2x faster perception on CPU (bench/core_bench.py)
@@ -109,6 +106,53 @@ class NCA(nn.Module):
     def n_hidden(self) -> int: return self.channels - self.n_visible
 
     def extra_repr(self): return ', '.join(f'{k}={v}' for k, v in self.config.items())
+
+# %% ../nbs/00_core.ipynb #9795c639
+MODEL_LIMITS = dict(channels=1024, hidden=65536, learned_filters=64, substeps=1024, parameters=2 ** 26)
+"Upper bounds on a model's sizes: ample for any NCA, and a model within them holds at most 256 MB of float32 weights."
+
+def _show(v) -> str:
+    "A short one-line repr of `v` for an error message."
+    try: return reprlib.repr(v)
+    except ValueError: return 'a huge integer'          # over Python's int-to-string digit limit
+
+def _n_params(c: dict) -> int:
+    "The number of weights of the `NCA` with checked config `c`, without building it."
+    C, L, H = c['channels'], c['learned_filters'], c['hidden']
+    n_in = C * (len(c['perception']) + L)
+    return C * L * 9 + n_in * H + H + H * C + C
+
+def check_config(cfg: dict, where: str = '', complete: bool = False) -> dict:
+    "`NCA` arguments `cfg` checked (names, types, ranges, `MODEL_LIMITS`) and normalised; else one `ValueError` naming the field (after `where`). `complete`: all must be given."
+    if not isinstance(cfg, dict): raise ValueError(f"the config must be a dict of NCA arguments, not {type(cfg).__name__}")
+    sig = inspect.signature(NCA.__init__).parameters
+    names = [k for k in sig if k != 'self']
+    for k in cfg:
+        if k not in names: raise ValueError(f"{where}{_show(k)} is not an NCA argument (they are {', '.join(names)})")
+    missing = [k for k in names if k not in cfg]
+    if complete and missing: raise ValueError(f"{where}{missing[0]} is missing")
+    c = {k: cfg.get(k, sig[k].default) for k in names}
+    def bad(k, what): raise ValueError(f"{where}{k} must be {what}, not {_show(c[k])}")
+    for k in ('channels', 'n_visible', 'hidden', 'learned_filters', 'substeps'):
+        if isinstance(c[k], (bool, np.bool_)) or not isinstance(c[k], numbers.Integral): bad(k, 'an integer')
+        c[k] = int(c[k])
+    for k, lo, hi in [('channels', 1, MODEL_LIMITS['channels']), ('n_visible', 1, c['channels']), ('hidden', 1, MODEL_LIMITS['hidden']),
+                      ('learned_filters', 0, MODEL_LIMITS['learned_filters']), ('substeps', 1, MODEL_LIMITS['substeps'])]:
+        if not lo <= c[k] <= hi: bad(k, f"in {lo}..{hi}" + (' (the channels)' if k == 'n_visible' else ''))
+    for k in ('fire_rate', 'alive_threshold'):
+        if isinstance(c[k], (bool, np.bool_)) or not isinstance(c[k], numbers.Real): bad(k, 'a number')
+        try: c[k] = float(c[k])
+        except OverflowError: bad(k, 'finite')
+        if not math.isfinite(c[k]): bad(k, 'finite')
+    if not 0 <= c['fire_rate'] <= 1: bad('fire_rate', 'in [0, 1]')
+    if not isinstance(c['alive_masking'], (bool, np.bool_)): bad('alive_masking', 'true or false')
+    c['alive_masking'] = bool(c['alive_masking'])
+    if not isinstance(c['padding'], str) or c['padding'] not in ('zeros', 'circular'): bad('padding', "'zeros' or 'circular'")
+    try: c['perception'] = expand_perception(c['perception'])
+    except ValueError as e: raise ValueError(f"{where}perception: {e}") from None
+    if (n := _n_params(c)) > MODEL_LIMITS['parameters']:
+        raise ValueError(f"{where}channels, hidden, perception and learned_filters give {n:,} parameters, over the limit of {MODEL_LIMITS['parameters']:,}")
+    return c
 
 # %% ../nbs/00_core.ipynb #b2e30178
 def check_state(x, channels: int, name: str = 'state') -> torch.Tensor:
@@ -194,16 +238,18 @@ def rollout(model: NCA, x: torch.Tensor, steps: int, frames: bool = False, every
     "Run `model` for `steps` steps from `x`; the final state, or `(T, B, keep, H, W)` frames 0, every, 2·every, … if `frames`."
     check_state(x, model.channels)
     if steps < 0: raise ValueError(f"steps must be >= 0, not {steps}")
+    if every < 1: raise ValueError(f"every must be >= 1, not {every}")
+    keep = model.channels if keep is None else keep
+    if not 1 <= keep <= model.channels: raise ValueError(f"keep must be in 1..{model.channels} (the channels), not {keep}")
     g = _generator(seed, generator, x.device)
     x = x.contiguous(memory_format=torch.channels_last)
-    keep = model.channels if keep is None else keep
-    out = [x[:, :keep]] if frames else None
     with torch.set_grad_enabled(grad):
+        if frames: out = x.new_empty((steps // every + 1, x.shape[0], keep, *x.shape[2:])); out[0] = x[:, :keep]
         for i in range(1, steps + 1):
             x = model.step(x, g)
             if callback is not None: x = callback(i, x)
-            if frames and i % every == 0: out.append(x[:, :keep])
-    return torch.stack(out) if frames else x
+            if frames and i % every == 0: out[i // every] = x[:, :keep]
+    return out if frames else x
 
 NCA.rollout = rollout
 
@@ -215,16 +261,25 @@ def normalise_grads(params) -> None:
 
 # %% ../nbs/00_core.ipynb #90916595
 def atomic_write(path, write) -> Path:
-    "Call `write(tmp_path)`, then rename the temporary file onto `path`, so readers never see half a file."
+    "Call `write(tmp_path)`, flush the file to disk, then rename it onto `path`, so readers never see half a file."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
-    umask = os.umask(0); os.umask(umask)
+    tmp = str(path.parent / f'.{path.name}.{os.urandom(6).hex()}.tmp')
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)     # the umask applies: the mode any new file gets here
+    mode = os.fstat(fd).st_mode & 0o777; os.close(fd)
     try:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600 files; give the result the usual permissions
+        os.chmod(tmp, mode)                                                # a writer may have replaced the file (safetensors: 0600)
+        fd = os.open(tmp, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.unlink(tmp)
+    if hasattr(os, 'O_DIRECTORY'):                                         # POSIX: make the rename durable too
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try: os.fsync(fd)
+        except OSError: pass                                               # some file systems cannot sync a directory
+        finally: os.close(fd)
     return path
 
 def save_model(model: NCA, path, **info) -> Path:
@@ -241,8 +296,18 @@ def read_safetensors(path, fmt: str, what: str, tensors: bool = True) -> tuple[d
         with safe_open(str(path), framework='pt') as f: meta = f.metadata() or {}
         t = load_file(str(path)) if tensors else None
     except Exception as e: raise ValueError(f"{path}: not a readable .safetensors {what} ({e})") from None
-    if meta.get('format') != fmt: raise ValueError(f"{path}: not an nca_nb {what} (its metadata says format {meta.get('format')!r}, not {fmt!r})")
+    if meta.get('format') != fmt: raise ValueError(f"{path}: not an nca_nb {what} (its metadata says format {_show(meta.get('format'))}, not {fmt!r})")
     return meta, t
+
+def metadata_json(meta: dict, key: str, path, default: dict | None = None) -> dict:
+    "The JSON object stored under `key` in a file's metadata (`default` if absent and given); else one `ValueError` naming the file and the field."
+    if key not in meta:
+        if default is not None: return default
+        raise ValueError(f"{path}: the metadata has no {key!r}")
+    try: v = json.loads(meta[key])
+    except (ValueError, RecursionError) as e: raise ValueError(f"{path}: metadata {key!r} is not valid JSON ({e})") from None
+    if not isinstance(v, dict): raise ValueError(f"{path}: metadata {key!r} must be a JSON object, not {type(v).__name__}")
+    return v
 
 def optimizer_tensors(opt) -> tuple[dict, list]:
     "An optimiser's state as flat tensors `opt.<param index>.<name>` and its param groups (JSON-serialisable), for a checkpoint."
@@ -261,16 +326,33 @@ def restore_optimizer(opt, tensors: dict, groups: list) -> None:
     groups = [dict(g, betas=tuple(g['betas'])) if 'betas' in g else dict(g) for g in groups]
     opt.load_state_dict({'state': state, 'param_groups': groups})
 
+_FLOAT_DTYPES = ('F16', 'BF16', 'F32', 'F64')   # safetensors' names of the floating-point dtypes
+
 def read_metadata(path) -> dict:
-    "The metadata of a model file: `config` and `info` as dicts."
+    "The checked `config` and `info` of a model file; its tensors' names, shapes and dtypes are checked against the config without loading them."
     meta, _ = read_safetensors(path, 'nca_nb.NCA', 'model file', tensors=False)
-    return {'config': json.loads(meta['config']), 'info': json.loads(meta.get('info', '{}'))}
+    raw, info = metadata_json(meta, 'config', path), metadata_json(meta, 'info', path, default={})
+    try: cfg = check_config(raw, 'config.', complete=True)
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
+    with torch.device('meta'): want = {k: tuple(v.shape) for k, v in NCA(**cfg).state_dict().items()}   # shapes only: no memory
+    with safe_open(str(path), framework='pt') as f: have = {k: (tuple(f.get_slice(k).get_shape()), f.get_slice(k).get_dtype()) for k in f.keys()}
+    for k in want:
+        if k not in have: raise ValueError(f"{path}: tensor {k!r} is missing (the config's model has {', '.join(want)})")
+    for k, (shape, dtype) in have.items():
+        if k not in want: raise ValueError(f"{path}: unexpected tensor {_show(k)} (the config's model has {', '.join(want)})")
+        if shape != want[k]: raise ValueError(f"{path}: tensor {k!r} has shape {_show(shape)}, but the config needs {want[k]}")
+        if dtype not in _FLOAT_DTYPES: raise ValueError(f"{path}: tensor {k!r} has dtype {dtype}; weights are floating point")
+    return {'config': cfg, 'info': info}
 
 def load_model(path, device='cpu') -> NCA:
-    "Rebuild the model saved by `save_model` (config from metadata, weights from tensors); `.info` holds the saved info."
+    "Rebuild the model saved by `save_model` (config and tensors checked first); `.info` holds the saved info."
     meta = read_metadata(path)
+    try: sd = load_file(str(path))
+    except Exception as e: raise ValueError(f"{path}: not a readable .safetensors model file ({e})") from None
+    for k, v in sd.items():
+        if not torch.isfinite(v).all(): raise ValueError(f"{path}: tensor {k!r} holds NaN or infinite values")
     model = NCA(**meta['config'])
-    model.load_state_dict(load_file(str(path), device=str(device)))
+    model.load_state_dict(sd)
     model.info = meta['info']
     return model.to(device).eval()
 
