@@ -14,15 +14,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
-from fastprogress import progress_bar
 from safetensors.torch import save_file
-from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, show_frames, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors
+from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, show_frames, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors, torch_threads
+from .core import progress as show_progress
 from .trajectory import Trajectory
 
 # %% auto #0
 __all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'GROWING', 'ACCEPT', 'MORPHO_PHASES', 'data_dir', 'render_emoji', 'load_target',
-           'pad_target', 'growing_loss', 'new_growing_model', 'growing_step', 'save_checkpoint', 'growing_info',
-           'read_checkpoint', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
+           'pad_target', 'growing_loss', 'new_growing_model', 'Diverged', 'growing_step', 'save_checkpoint',
+           'growing_info', 'read_checkpoint', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
            'model_from_checkpoint', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing',
            'simulate_morpho', 'choose_checkpoint', 'read_loss_csv']
 
@@ -81,9 +81,16 @@ def new_growing_model(channels: int = 16, generator: torch.Generator | None = No
     return m
 
 # %% ../nbs/06_morpho.ipynb #73dcb81d
+class Diverged(ValueError):
+    "Training went non-finite; raised before the non-finite values are applied or written."
+
+def _first_nonfinite(named) -> str | None:
+    "The name of the first floating-point tensor of `named` ((name, tensor) pairs) holding a NaN or an infinity, else None."
+    return next((k for k, v in named if v is not None and v.is_floating_point() and not bool(torch.isfinite(v).all())), None)
+
 def growing_step(model: NCA, opt, pool: torch.Tensor, target: torch.Tensor, seed: torch.Tensor, cfg: dict,
                  generator: torch.Generator, lr: float, step_generator: torch.Generator | None = None) -> float:
-    "One training iteration on a batch sampled from `pool` (updated in place); returns the batch loss. `step_generator` (default `generator`) draws the fire masks."
+    "One training iteration on a batch sampled from `pool` (updated in place); returns the batch loss. `step_generator` (default `generator`) draws the fire masks; `Diverged` (nothing changed) if the loss, a gradient or a new state is not finite."
     idx = torch.randperm(pool.shape[0], generator=generator)[:cfg['batch']]
     x0 = pool[idx].float()
     order = growing_loss(x0, target).argsort(descending=True, stable=True).to(idx.device)
@@ -96,7 +103,13 @@ def growing_step(model: NCA, opt, pool: torch.Tensor, target: torch.Tensor, seed
     with torch.enable_grad():
         x = model.rollout(x0, steps, grad=True, generator=step_generator or generator)
         loss = growing_loss(x, target).mean()
-        loss.backward()
+        finite = bool(torch.isfinite(loss))
+        if finite: loss.backward()
+    bad = 'the loss' if not finite else (_first_nonfinite((f'the gradient of {k}', p.grad) for k, p in model.named_parameters())
+                                         or _first_nonfinite([('a new state', x.detach())]))
+    if bad:
+        opt.zero_grad(set_to_none=True)
+        raise Diverged(f'{bad} is not finite (loss {loss.item():.4g})')
     normalise_grads(model.parameters())
     for grp in opt.param_groups: grp['lr'] = lr
     opt.step()
@@ -106,17 +119,20 @@ def growing_step(model: NCA, opt, pool: torch.Tensor, target: torch.Tensor, seed
 # %% ../nbs/06_morpho.ipynb #e14d30e2
 def save_checkpoint(out, model: NCA, opt, generator: torch.Generator, iteration: int, log: dict, cfg: dict,
                     pool: torch.Tensor | None = None, step_generator: torch.Generator | None = None) -> Path:
-    "Write the run's state into folder `out`: pool (optional) first, then `checkpoint.safetensors`, `model.safetensors`, `loss.csv`."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    "Write the run's state into folder `out`: pool (optional) first, then `checkpoint.safetensors`, `model.safetensors`, `loss.csv`; nothing if a value is not finite."
+    out = Path(out)
+    t, groups = optimizer_tensors(opt)
+    t.update({f'model.{k}': v.detach().cpu().contiguous() for k, v in model.state_dict().items()})
+    arr = None if pool is None else pool.cpu().numpy().astype(cfg['pool_dtype'])   # a finite float32 state can overflow float16
+    bad = _first_nonfinite(t.items()) or (None if arr is None or np.isfinite(arr).all() else f"the pool (as {cfg['pool_dtype']})")
+    if bad: raise Diverged(f"{out}: {bad} is not finite: no checkpoint written")
+    out.mkdir(parents=True, exist_ok=True)
     pool_name = ''
     if pool is not None:
         pool_name = f'pool-{iteration:06d}.npy'
-        arr = pool.cpu().numpy().astype(cfg['pool_dtype'])
         def write_pool(p):
             with open(p, 'wb') as fh: np.save(fh, arr)
         atomic_write(out / pool_name, write_pool)
-    t, groups = optimizer_tensors(opt)
-    t.update({f'model.{k}': v.detach().cpu().contiguous() for k, v in model.state_dict().items()})
     t['rng'] = generator.get_state()
     if step_generator is not None: t['rng_device'] = step_generator.get_state()
     meta = {'format': 'nca_nb.growing-checkpoint', 'iteration': str(iteration), 'config': json.dumps(cfg),
@@ -158,7 +174,7 @@ def kept_checkpoints(out) -> dict[int, Path]:
     "The checkpoints a run kept (`train_growing(keep_every=)`), by iteration."
     return {int(p.stem.split('-')[1]): p for p in sorted((Path(out) / 'kept').glob('checkpoint-*.safetensors'))}
 
-def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int = 0, checkpoint_every: int = 25,
+def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int | None = None, checkpoint_every: int = 25,
                   progress: bool = True, verbose: bool = True, device=None, max_seconds: float | None = None,
                   keep_every: int | None = None, **overrides) -> tuple[NCA, dict]:
     "Train (or resume, when `out` holds a checkpoint) a Growing NCA on `target` until `iters` iterations (or `max_seconds`); returns model and log."
@@ -166,11 +182,13 @@ def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int = 0, ch
     ck = read_checkpoint(ckp) if ckp.exists() else None
     unknown = set(overrides) - set(GROWING)
     if unknown: raise ValueError(f"unknown training option(s) {sorted(unknown)}; known: {sorted(GROWING)}")
-    if ck is not None:
+    if ck is not None:                                     # seed None: the saved one (a new run's default is 0)
         cfg = ck['config']
-        clash = {k: (v, cfg[k]) for k, v in {**overrides, 'target': target}.items() if v is not None and cfg.get(k) != v}
+        clash = {k: (v, cfg.get(k)) for k, v in {**overrides, 'target': target, 'seed': seed}.items() if v is not None and cfg.get(k) != v}
         if clash: raise ValueError(f"{ckp}: the run was made with other settings (given, saved): {clash}")
-    else: cfg = {**GROWING, **{k: v for k, v in overrides.items() if v is not None}, 'target': target, 'seed': seed}
+        bad = _first_nonfinite(ck['tensors'].items())
+        if bad: raise ValueError(f"{ckp}: {bad} is not finite (a diverged run): resume from one of its kept checkpoints or start a new run")
+    else: cfg = {**GROWING, **{k: v for k, v in overrides.items() if v is not None}, 'target': target, 'seed': 0 if seed is None else int(seed)}
     try: dev = torch.device(device or 'cpu')
     except RuntimeError as e: raise ValueError(f"unknown device {device!r}: {str(e).splitlines()[0]}") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r}: torch sees no CUDA device here")
@@ -185,36 +203,47 @@ def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int = 0, ch
     gd = None if dev.type == 'cpu' else torch.Generator(dev).manual_seed(int(cfg['seed']) + 1 + (ck['iteration'] if ck else 0))
     if ck is not None:
         _restore(ck, model, opt, g, gd); start, log = ck['iteration'], ck['log']
-        if ck['pool'] and (out / ck['pool']).exists(): pool = torch.from_numpy(np.load(out / ck['pool']).astype(np.float32)).to(dev)
+        if ck['pool'] and (out / ck['pool']).exists():
+            arr = np.load(out / ck['pool'])
+            if not np.isfinite(arr).all(): raise ValueError(f"{out / ck['pool']}: the pool holds non-finite states; delete the file to re-seed the pool")
+            pool = torch.from_numpy(arr.astype(np.float32)).to(dev)
     if pool is None:
         pool = x_seed.repeat(cfg['pool'], 1, 1, 1)
         if start: log['pool_reseeded_at'].append(start)
         if start and verbose: print(f'{out}: no pool file, pool re-seeded at iteration {start}', flush=True)
     if verbose: print(f'{out}: {cfg["target"]}, iterations {start} -> {iters}, device {dev}, threads {torch.get_num_threads()}', flush=True)
+    good = (ckp, start) if ck is not None else None     # the last checkpoint written (all finite: save_checkpoint checks)
+    skip_dead = model.skip_dead
     model.train(); model.skip_dead = dev.type == 'cpu'   # the same steps, the MLP only near live cells: ~1.7x faster on a CPU (00_core)
-    bar = progress_bar(range(start, iters)) if progress else range(start, iters)
+    bar = show_progress(range(start, iters), quiet=not progress, label=f"{cfg['target']} ")
     t_start = t_ck = time.perf_counter(); last_ck = start
-    for it in bar:
-        t0 = time.perf_counter()
-        lr = cfg['lr'] if it < cfg['lr_drop_at'] else cfg['lr_after']
-        loss = growing_step(model, opt, pool, tgt, x_seed, cfg, g, lr, gd)
-        log['loss'].append(loss); log['seconds'].append(time.perf_counter() - t0)
-        if progress: bar.comment = f'loss {loss:.5f}'
-        out_of_time = max_seconds is not None and time.perf_counter() - t_start >= max_seconds
-        if (it + 1) % checkpoint_every == 0 or it + 1 == iters or out_of_time:
-            ck_file = save_checkpoint(out, model, opt, g, it + 1, log, cfg, pool, gd)
-            if keep_every and (it + 1) % keep_every == 0:
-                (out / 'kept').mkdir(exist_ok=True)
-                atomic_write(out / 'kept' / f'checkpoint-{it + 1:06d}.safetensors', lambda p: shutil.copyfile(ck_file, p))
-            if verbose:
-                k = it + 1 - last_ck
-                print(f'iter {it + 1} loss {np.mean(log["loss"][-k:]):.5f} (log10 {np.log10(np.mean(log["loss"][-k:])):.2f}) '
-                      f's/it {np.mean(log["seconds"][-k:]):.3f} wall/it {(time.perf_counter() - t_ck) / k:.3f} lr {lr:g}', flush=True)
-            t_ck, last_ck = time.perf_counter(), it + 1
-        if out_of_time:
-            if verbose: print(f'{out}: stopped at iteration {it + 1}: the time limit of {max_seconds:g} s is spent', flush=True)
-            break
-    model.skip_dead = False
+    try:
+        for it in bar:
+            t0 = time.perf_counter()
+            lr = cfg['lr'] if it < cfg['lr_drop_at'] else cfg['lr_after']
+            try:
+                loss = growing_step(model, opt, pool, tgt, x_seed, cfg, g, lr, gd)
+                log['loss'].append(loss); log['seconds'].append(time.perf_counter() - t0)
+                bar.comment = f'loss {loss:.5f}'
+                out_of_time = max_seconds is not None and time.perf_counter() - t_start >= max_seconds
+                saved = (it + 1) % checkpoint_every == 0 or it + 1 == iters or out_of_time
+                if saved: good = (save_checkpoint(out, model, opt, g, it + 1, log, cfg, pool, gd), it + 1)
+            except Diverged as e:
+                last = f'the last good checkpoint is {good[0]} (iteration {good[1]}), nothing after it was written' if good else 'nothing was written'
+                raise Diverged(f"{out}: training diverged at iteration {it + 1}: {e}; {last}; try a lower lr") from None
+            if saved:
+                if keep_every and (it + 1) % keep_every == 0:
+                    (out / 'kept').mkdir(exist_ok=True)
+                    atomic_write(out / 'kept' / f'checkpoint-{it + 1:06d}.safetensors', lambda p: shutil.copyfile(good[0], p))
+                if verbose:
+                    k = it + 1 - last_ck
+                    print(f'iter {it + 1} loss {np.mean(log["loss"][-k:]):.5f} (log10 {np.log10(np.mean(log["loss"][-k:])):.2f}) '
+                          f's/it {np.mean(log["seconds"][-k:]):.3f} wall/it {(time.perf_counter() - t_ck) / k:.3f} lr {lr:g}', flush=True)
+                t_ck, last_ck = time.perf_counter(), it + 1
+            if out_of_time:
+                if verbose: print(f'{out}: stopped at iteration {it + 1}: the time limit of {max_seconds:g} s is spent', flush=True)
+                break
+    finally: model.skip_dead = skip_dead
     return model.eval(), log
 
 # %% ../nbs/06_morpho.ipynb #be71fb69
@@ -227,7 +256,7 @@ def train_growing_main(argv: list[str]) -> int:
     p.add_argument('--out', required=True, help='run folder (checkpoint, model, loss.csv, pool)')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
     p.add_argument('--checkpoint-every', type=int, default=25)
-    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--seed', type=int, default=None, help='seed of a new run (default 0); a resumed run keeps its own')
     p.add_argument('--no-progress', action='store_true', help='no progress bar (only the per-checkpoint lines)')
     p.add_argument('--device', default=None, help="torch device, e.g. cuda (default cpu)")
     p.add_argument('--max-minutes', type=float, default=None, help='stop (with a checkpoint) once this much time is spent')
@@ -236,11 +265,11 @@ def train_growing_main(argv: list[str]) -> int:
         p.add_argument('--' + k.replace('_', '-'), type=int, default=None, help=f'(default {GROWING[k]})')
     a = p.parse_args(argv)
     if a.iters < 1 or a.checkpoint_every < 1: raise ValueError('--iters and --checkpoint-every must be >= 1')
-    if a.threads: torch.set_num_threads(a.threads)
     over = {k: getattr(a, k) for k in ('size', 'pad', 'pool', 'batch', 'min_steps', 'max_steps', 'damage_n')}
     if a.max_minutes is not None and a.max_minutes < 0: raise ValueError('--max-minutes must be >= 0')
-    _, log = train_growing(a.out, a.target, a.iters, a.seed, a.checkpoint_every, progress=not a.no_progress, device=a.device,
-                           max_seconds=None if a.max_minutes is None else 60 * a.max_minutes, keep_every=a.keep_every, **over)
+    with torch_threads(a.threads):
+        _, log = train_growing(a.out, a.target, a.iters, a.seed, a.checkpoint_every, progress=not a.no_progress, device=a.device,
+                               max_seconds=None if a.max_minutes is None else 60 * a.max_minutes, keep_every=a.keep_every, **over)
     print(f'done: {len(log["loss"])} iterations, last loss {log["loss"][-1]:.5f}')
     return 0
 
@@ -273,7 +302,7 @@ def training_target(model: NCA, target: str) -> torch.Tensor:
 
 # %% ../nbs/06_morpho.ipynb #2df77171
 ACCEPT = {'grow_mse_200': 0.005, 'persist_mse_max': 0.01, 'regen_mse': 0.01, 'regen_within': 200}
-"The acceptance thresholds of the issue."
+"The acceptance thresholds: MSE at step 200, worst MSE of steps 100..1000, regeneration MSE and within how many steps."
 
 def clipped_mse(x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     "MSE over RGBA × H × W of `clip(x[..., :4, :, :], 0, 1)` against `target` (4, H, W); one value per leading index (NaN counts as 1)."
