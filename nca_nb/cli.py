@@ -6,10 +6,10 @@ Docs: https://nca-nb.github.io/nca_nb/cli.html.md"""
 
 # %% ../nbs/90_cli.ipynb #72b0b46c
 from __future__ import annotations
-import argparse, contextlib, importlib, importlib.util, io, json, os, platform, sys
+import argparse, contextlib, importlib, importlib.util, io, json, os, platform, re, sys
 
 # %% auto #0
-__all__ = ['COMMANDS', 'available', 'main', 'info', 'info_main', 'run_captured']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'available', 'main', 'check_device', 'info', 'info_main', 'run_captured']
 
 # %% ../nbs/90_cli.ipynb #7fdee80b
 COMMANDS = {
@@ -23,6 +23,9 @@ COMMANDS = {
 }
 "Subcommand name -> (`module:function` taking argv, one-line help)."
 
+USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError)
+"What bad input or a bad path raises anywhere in the package: one line and exit code 2. Anything else is a bug and keeps its traceback."
+
 def available() -> dict:
     "The subcommands whose module is present in this installation."
     return {k: v for k, v in COMMANDS.items() if importlib.util.find_spec(v[0].split(':')[0]) is not None}
@@ -35,6 +38,15 @@ def _usage() -> str:
     rows = '\n'.join(f'  {k:<14}{h}' for k, (_, h) in available().items())
     return f"usage: nca-nb COMMAND [options]   (nca-nb COMMAND --help for its options)\n\ncommands:\n{rows}\n"
 
+def _out_of_memory(e: BaseException) -> str | None:
+    "A one-line description if `e` is an allocator's out-of-memory error (Python's, torch's CPU or CUDA allocator), else None."
+    msg = str(e).strip()
+    if not (isinstance(e, MemoryError) or isinstance(e, RuntimeError) and re.search(r"can't allocate memory|not enough memory|out of memory", msg, re.I)):
+        return None
+    m = re.search(r'tried to allocate (\d+) bytes|tried to allocate ([\d.]+ ?[KMGT]i?B)', msg, re.I)   # CPU: bytes; CUDA: 'Tried to allocate 2.00 GiB'
+    size = (f'{int(m[1]) / 1e9:.3g} GB' if m[1] else m[2]) if m else None
+    return 'out of memory' + (f' (it tried to allocate {size})' if size else '') + ': use smaller frames, fewer steps or a smaller --batch/--crop'
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `nca-nb` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -43,10 +55,24 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] not in available():
         print(f"nca-nb: error: unknown command {argv[0]!r}\n{_usage()}", end='', file=sys.stderr); return 2
     try: return _resolve(COMMANDS[argv[0]][0])(argv[1:]) or 0
-    except (ValueError, FileNotFoundError, IsADirectoryError, NotADirectoryError) as e:
+    except USER_ERRORS as e:
         print(f"nca-nb {argv[0]}: error: {e}", file=sys.stderr); return 2
+    except (MemoryError, RuntimeError) as e:
+        if (oom := _out_of_memory(e)) is None: raise
+        print(f"nca-nb {argv[0]}: error: {oom}", file=sys.stderr); return 2
     except KeyboardInterrupt:
         print(f"nca-nb {argv[0]}: interrupted", file=sys.stderr); return 130
+
+def check_device(spec: str):
+    "The `torch.device` that `--device` names (cpu, cuda, cuda:N), or one `ValueError` if it is unknown or absent here."
+    import torch
+    try: d = torch.device(spec)
+    except (RuntimeError, TypeError): d = None
+    if d is None or d.type not in ('cpu', 'cuda'): raise ValueError(f"--device {spec!r}: expected cpu, cuda or cuda:N")
+    if d.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"--device {spec}: CUDA is not available here (use --device cpu)")
+    if d.type == 'cuda' and (d.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"--device {spec}: there are {torch.cuda.device_count()} CUDA device(s), numbered from 0")
+    return d
 
 # %% ../nbs/90_cli.ipynb #1da2b756
 def info() -> dict:
@@ -70,7 +96,9 @@ def info_main(argv) -> int:
 
 # %% ../nbs/90_cli.ipynb #9b9431a5
 def run_captured(argv: list[str]) -> tuple[int, str, str]:
-    "Run `nca-nb` with `argv` in this process, capturing (exit code, stdout, stderr)."
+    "Run `nca-nb` with `argv` in this process, capturing (exit code, stdout, stderr); an argparse exit gives its code."
     o, e = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e): rc = main(argv)
+    with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
+        try: rc = main(argv)
+        except SystemExit as x: rc = 0 if x.code is None else x.code if isinstance(x.code, int) else 1
     return rc, o.getvalue(), e.getvalue()

@@ -12,10 +12,10 @@ import numpy as np
 import torch
 import matplotlib
 import matplotlib.pyplot as plt
-from .core import NCA, save_model, atomic_write
+from .core import NCA, save_model, atomic_write, torch_threads
 from .life import simulate_life
 from .train import fit
-from .evaluate import evaluate, plot_evaluation, rollout_frames
+from .evaluate import evaluate, plot_evaluation, rollout_frames, RolloutDiverged
 from .frames import write_frames
 
 # %% auto #0
@@ -50,12 +50,12 @@ def life_evaluations(model: NCA, cases: dict) -> dict:
     return {name: evaluate(model, tr, binarize=True) for name, tr in cases.items()}
 
 def life_scores(results: dict) -> dict:
-    "Per test case: cell accuracy (mean, min, final) and first wrong step of the continuous rollout, and the same with per-step thresholding."
+    "Per test case: cell accuracy (mean, min, final), first wrong step and divergence (None: none) of the continuous rollout, and the same with per-step thresholding."
     out = {}
     for name, r in results.items():
         b = r['binarized']
         out[name] = dict(accuracy_mean=r['accuracy_mean'], accuracy_min=r['accuracy_min'], accuracy_final=r['accuracy_final'],
-                         first_wrong_step=r['first_wrong_step'], thresholded_accuracy_mean=b['accuracy_mean'],
+                         first_wrong_step=r['first_wrong_step'], diverged_step=r['diverged_step'], thresholded_accuracy_mean=b['accuracy_mean'],
                          thresholded_first_wrong_step=b['first_wrong_step'], steps=r['steps'])
     return out
 
@@ -103,8 +103,9 @@ def write_report(out: Path, model: NCA, losses, cases: dict, results: dict, metr
     fig = plot_evaluation(list(results.values()), labels=list(results), title='learned Life on unseen patterns'); fig.savefig(out / 'accuracy.png', dpi=110); plt.close(fig)
     tr = cases[gif_case]
     steps = min(gif_steps, len(tr) - 1)
-    pred = rollout_frames(model, tr.frames[0], steps)
-    write_frames(side_by_side(tr.frames[:steps + 1], pred), out / 'truth_vs_learned.gif', fps=10)
+    try: pred = rollout_frames(model, tr.frames[0], steps)
+    except RolloutDiverged as e: pred = e.frames                       # a diverged model: the GIF ends where its state did
+    write_frames(side_by_side(tr.frames[:len(pred)], pred), out / 'truth_vs_learned.gif', fps=10)
     md = _summary_md(metrics)
     (out / 'summary.md').write_text(md)
     (out / 'index.html').write_text(_html(md))
@@ -131,10 +132,8 @@ def demo(out='nca-nb-demo', iters: int = 3000, test_steps: int = 200, seed: int 
          noise: float = 0.15) -> dict:
     "Simulate Life, learn its rule from the frames (single-step on noise-perturbed starts), test on unseen patterns, write a report to `out`."
     if iters < 2: raise ValueError(f"iters must be at least 2, not {iters}")
-    before = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)   # 1-channel grids gain nothing from a 2nd thread, and 2 threads collapse on a busy CPU
-    try: return _demo(out, iters, test_steps, seed, progress, noise)
-    finally: torch.set_num_threads(before)
+    with torch_threads(threads):                 # 1-channel grids gain nothing from a 2nd thread, and 2 threads collapse on a busy CPU
+        return _demo(out, iters, test_steps, seed, progress, noise)
 
 def _demo(out, iters, test_steps, seed, progress, noise) -> dict:
     t0 = time.time()
@@ -163,10 +162,12 @@ def demo_main(argv) -> int:
     p.add_argument('--steps', type=int, default=200, help='test rollout length in generations')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--threads', type=int, default=1, help='torch threads (default 1: measured faster for these small grids on a busy 2-core machine)')
+    p.add_argument('--quiet', action='store_true', help='no progress while training (the results are still printed)')
     a = p.parse_args(argv)
     print(f'nca-nb demo: learning Life from frames; report -> {Path(a.out).resolve()}', flush=True)
-    m = demo(a.out, a.iters, a.steps, a.seed, threads=a.threads, noise=a.noise)
+    m = demo(a.out, a.iters, a.steps, a.seed, progress=not a.quiet, threads=a.threads, noise=a.noise)
     for k, v in m['test'].items():
-        print(f"  {k:<10} accuracy {v['accuracy_mean']:.4%} (min {v['accuracy_min']:.4%}), first wrong step {v['first_wrong_step']}")
+        print(f"  {k:<10} accuracy {v['accuracy_mean']:.4%} (min {v['accuracy_min']:.4%}), first wrong step {v['first_wrong_step']}"
+              + (f", diverged at step {v['diverged_step']}" if v['diverged_step'] else ''))
     print(f"done in {m['seconds_total']:.0f} s: open {Path(a.out).resolve() / 'index.html'}")
     return 0

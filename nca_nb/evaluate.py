@@ -6,34 +6,43 @@ Docs: https://nca-nb.github.io/nca_nb/evaluate.html.md"""
 
 # %% ../nbs/08_evaluate.ipynb #7bdd3f49
 from __future__ import annotations
-import argparse, json, math
+import argparse, json, math, sys
 from pathlib import Path
 import numpy as np
 import torch
 import matplotlib
 import matplotlib.pyplot as plt
-from .core import NCA, load_model, damage, atomic_write
+from .core import NCA, load_model, damage, atomic_write, torch_threads
 from .trajectory import Trajectory
 from .train import init_state, _is_binary
 from .frames import read_trajectory, write_frames, output_format
+from .cli import check_device
 
 # %% auto #0
-__all__ = ['evaluate', 'plot_evaluation', 'parse_damage', 'damage_cells', 'rollout_frames', 'rollout_main', 'evaluate_main']
+__all__ = ['json_safe', 'rollout_memory', 'check_memory', 'evaluate', 'plot_evaluation', 'parse_damage', 'damage_cells',
+           'RolloutDiverged', 'rollout_frames', 'rollout_main', 'evaluate_main']
 
 # %% ../nbs/08_evaluate.ipynb #ff8ac4af
 def _curves(pred: torch.Tensor, truth: torch.Tensor, sigma: float, binary: bool, threshold: float) -> dict:
-    "Per-step metrics of predicted vs true frames `(steps, nv, H, W)` (step 1 first)."
-    mse = ((pred - truth) ** 2).flatten(1).mean(1)
+    "Per-step metrics of predicted vs true frames `(steps, nv, H, W)` (step 1 first); a non-finite cell is wrong, its MSE NaN."
+    mse = torch.stack([((p - t) ** 2).mean() for p, t in zip(pred, truth)])      # one frame at a time: no copy of the whole rollout
     out = dict(mse=mse.tolist(), nrmse=(mse.sqrt() / sigma).tolist())
     if binary:
-        acc = ((pred > threshold).float() == truth).flatten(1).float().mean(1)
+        acc = torch.stack([(((p > threshold).float() == t) & p.isfinite()).float().mean() for p, t in zip(pred, truth)])
         wrong = (acc < 1).nonzero()
         out.update(accuracy=acc.tolist(), first_wrong_step=int(wrong[0, 0]) + 1 if len(wrong) else None)
     return out
 
 def _first_above(xs, thr):
-    "1-based index of the first value above `thr`, or None."
-    return next((i + 1 for i, v in enumerate(xs) if v > thr), None)
+    "1-based index of the first value above `thr` (NaN and None count as above: a diverged rollout is no forecast), or None."
+    return next((i + 1 for i, v in enumerate(xs) if v is None or not v <= thr), None)
+
+def json_safe(o):
+    "`o` with every non-finite float (NaN, ±inf) replaced by None, recursively: what `json.dumps(..., allow_nan=False)` accepts."
+    if isinstance(o, float): return o if math.isfinite(o) else None
+    if isinstance(o, dict): return {k: json_safe(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return [json_safe(v) for v in o]
+    return o
 
 def _summary(c: dict, horizon_threshold: float) -> dict:
     "Scalar summaries of the per-step curves in `c`."
@@ -41,67 +50,102 @@ def _summary(c: dict, horizon_threshold: float) -> dict:
     if 'accuracy' in c: s.update(accuracy_min=min(c['accuracy']), accuracy_mean=float(np.mean(c['accuracy'])), accuracy_final=c['accuracy'][-1])
     return s
 
-def _rollout_observed(model: NCA, x: torch.Tensor, steps: int, g: torch.Generator, binarize: float | None = None, callback=None) -> torch.Tensor:
-    "Visible channels at observed frames 1..steps (`K` substeps each); optionally threshold them after each frame."
-    nv, out = model.n_visible, []
+def _rollout_observed(model: NCA, x: torch.Tensor, steps: int, g: torch.Generator, binarize: float | None = None, callback=None,
+                      with_start: bool = False) -> tuple[torch.Tensor, int | None]:
+    "Visible channels at observed frames (0 if `with_start`) 1..steps (`K` substeps each), and the first step whose state is not finite (frames from it on are NaN), or None."
+    nv, i0 = model.n_visible, int(with_start)
+    out = x.new_full((steps + i0, nv, *x.shape[-2:]), math.nan)        # only the visible channels of each frame are kept
+    if with_start: out[0] = x[0, :nv]
     with torch.no_grad():
         for t in range(1, steps + 1):
             x = model.rollout(x, model.substeps, generator=g)
+            if not x.isfinite().all(): return out, t                      # before thresholding, which would hide a NaN
             if binarize is not None: x = torch.cat([(x[:, :nv] > binarize).to(x.dtype), x[:, nv:]], 1)
             if callback is not None: x = callback(t, x)
-            out.append(x[:, :nv].clone())
-    return torch.cat(out)
+            out[t - 1 + i0] = x[0, :nv]
+    return out, None
 
+# %% ../nbs/08_evaluate.ipynb #c9858540
+def _free_bytes(device) -> int | None:
+    "Free memory of `device`: CUDA's free memory, or the system's MemAvailable (None if unknown)."
+    d = torch.device(device)
+    if d.type == 'cuda': return torch.cuda.mem_get_info(d)[0]
+    try: return next(int(l.split()[1]) * 1024 for l in Path('/proc/meminfo').read_text().splitlines() if l.startswith('MemAvailable:'))
+    except (OSError, StopIteration, ValueError): return None
+
+def rollout_memory(model: NCA, H: int, W: int, steps: int, copies: int = 1) -> tuple[int, int]:
+    "Estimated bytes of an `H`×`W` rollout: one step's working memory (two states, padded state, perception, MLP hidden layer) and `copies` of the `steps + 1` stored visible frames."
+    C, K = model.channels, len(model.perception) + model.learned_filters
+    step = 4 * (H * W * (2 * C + C * K + model.hidden) + (H + 2) * (W + 2) * C)
+    return step, 4 * H * W * model.n_visible * (steps + 1) * copies
+
+def check_memory(model: NCA, H: int, W: int, steps: int, device='cpu', copies: int = 1, free: int | None = None) -> int:
+    "The estimated bytes of the rollout, or one `ValueError` saying what fits if they exceed 90 % of the `free` bytes (default: measured)."
+    step, frames = rollout_memory(model, H, W, steps, copies)
+    free = _free_bytes(device) if free is None else free
+    if free is None or step + frames <= 0.9 * free: return step + frames
+    gb = lambda b: f'{b / 1e9:.3g} GB'
+    per_frame = frames / (steps + 1)
+    n = int((0.9 * free - step) // per_frame) - 1
+    fits = f'at most {n} steps fit at this size' if n >= 1 else 'not even one step fits: start from a smaller (cropped) frame'
+    raise ValueError(f"a {W}x{H} rollout of {steps} steps needs about {gb(step + frames)} ({gb(step)} per step for {H * W:,} cells, "
+                     f"{gb(per_frame / copies)} per stored frame{f', {copies} copies' if copies > 1 else ''}) but {gb(free)} is free: {fits}")
+
+# %% ../nbs/08_evaluate.ipynb #fb286a44
 def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = None, seed: int = 0, binarize: bool = False,
              threshold: float = 0.5, horizon_threshold: float = 0.5) -> dict:
-    "Roll `model` out from frame `start` of `traj` for `steps` observed frames and compare with the truth (JSON-able dict)."
+    "Roll `model` out from frame `start` of `traj` for `steps` observed frames and compare with the truth (JSON-able dict, None for non-finite)."
     T, nv = len(traj), model.n_visible
     if traj.n_visible != nv: raise ValueError(f"the frames have {traj.n_visible} visible channels but the model observes {nv}")
+    if T < 2: raise ValueError("one frame: nothing to compare a rollout with (evaluate needs at least 2 frames)")
     if not 0 <= start < T - 1: raise ValueError(f"start frame {start} must lie in 0..{T - 2} (the trajectory has {T} frames)")
     steps = T - 1 - start if steps is None else int(steps)
     if not 1 <= steps <= T - 1 - start: raise ValueError(f"steps={steps} from frame {start} needs {start + steps + 1} frames but the trajectory has {T}")
     dev = next(model.parameters()).device
+    check_memory(model, *traj.frames.shape[-2:], steps, dev, copies=1 + bool(binarize))
     truth = traj.frames[start:start + steps + 1, :nv].to(dev)
     binary = _is_binary([traj])
     sd = truth[1:].std().item()
     sigma = sd if sd > 0 else 1.
     x0 = init_state(truth[:1], model)
-    pred = _rollout_observed(model, x0, steps, torch.Generator(device=dev).manual_seed(seed))
+    pred, diverged = _rollout_observed(model, x0, steps, torch.Generator(device=dev).manual_seed(seed))
     c = _curves(pred, truth[1:], sigma, binary, threshold)
     per = _curves(truth[:1].expand_as(truth[1:]), truth[1:], sigma, binary, threshold)
-    res = dict(system=traj.system, start=start, steps=steps, substeps=model.substeps, seed=seed, binary=binary,
+    res = dict(system=traj.system, start=start, steps=steps, substeps=model.substeps, seed=seed, binary=binary, diverged_step=diverged,
                **_summary(c, horizon_threshold), horizon_threshold=horizon_threshold,
                persistence_forecast_horizon=_first_above(per['nrmse'], horizon_threshold),
                persistence_mse_mean=float(np.mean(per['mse'])), nrmse_sigma=sigma,
                nrmse_note=f"RMSE of the visible channels / std of the true frames {start + 1}..{start + steps} (σ = {sigma:.4g}"
-                          f"{'' if sd > 0 else '; the truth is constant, so RMSE is not normalised'}); forecast horizon: first step with normalised RMSE > {horizon_threshold}, None if never")
+                          f"{'' if sd > 0 else '; the truth is constant, so RMSE is not normalised'}); forecast horizon: first step with normalised RMSE > {horizon_threshold}"
+                          f" or a diverged (non-finite) state, None if never")
     if binary:
         res.update(first_wrong_step=c['first_wrong_step'], persistence_first_wrong_step=per['first_wrong_step'],
                    persistence_accuracy_mean=float(np.mean(per['accuracy'])), threshold=threshold)
     res.update(curves=c, persistence_curves=per)
     if binarize:
-        pb = _rollout_observed(model, x0, steps, torch.Generator(device=dev).manual_seed(seed), binarize=threshold)
+        pb, div_b = _rollout_observed(model, x0, steps, torch.Generator(device=dev).manual_seed(seed), binarize=threshold)
         cb = _curves(pb, truth[1:], sigma, binary, threshold)
         res['binarized'] = dict(**_summary(cb, horizon_threshold), **({'first_wrong_step': cb['first_wrong_step']} if binary else {}),
-                                note=f'visible channels thresholded at {threshold} after every observed frame, inside the loop', curves=cb)
-    return res
+                                diverged_step=div_b, note=f'visible channels thresholded at {threshold} after every observed frame, inside the loop', curves=cb)
+    return json_safe(res)
 
 # %% ../nbs/08_evaluate.ipynb #2d4af40f
 def plot_evaluation(results, labels=None, title: str | None = None):
     "Figure of one or more `evaluate` results: MSE per step (log) and accuracy (binary) or normalised RMSE (continuous), with persistence."
     results = [results] if isinstance(results, dict) else list(results)
+    f = lambda v: np.asarray(v, dtype=float)          # None (a diverged step) -> NaN: a gap in the curve
     labels = labels or [f"{r['system']} from frame {r['start']}" for r in results]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 2.8))
     for r, lab in zip(results, labels):
         s = np.arange(1, r['steps'] + 1)
-        l, = a1.semilogy(s, np.maximum(r['curves']['mse'], 1e-12), label=lab)
-        a1.semilogy(s, np.maximum(r['persistence_curves']['mse'], 1e-12), ':', color=l.get_color(), label='persistence')
+        l, = a1.semilogy(s, np.maximum(f(r['curves']['mse']), 1e-12), label=lab)
+        a1.semilogy(s, np.maximum(f(r['persistence_curves']['mse']), 1e-12), ':', color=l.get_color(), label='persistence')
         if r['binary']:
             a2.plot(s, r['curves']['accuracy'], color=l.get_color(), label=lab)
             if 'binarized' in r: a2.plot(s, r['binarized']['curves']['accuracy'], '--', color=l.get_color(), label=lab + ', thresholded per step')
             if r['first_wrong_step']: a2.axvline(r['first_wrong_step'], color=l.get_color(), lw=0.6, alpha=0.6)
         else:
-            a2.plot(s, r['curves']['nrmse'], color=l.get_color(), label=lab)
+            a2.plot(s, f(r['curves']['nrmse']), color=l.get_color(), label=lab)
             a2.plot(s, r['persistence_curves']['nrmse'], ':', color=l.get_color(), label='persistence')
             a2.axhline(r['horizon_threshold'], color='grey', lw=0.6)
     a1.set(xlabel='observed step', ylabel='MSE (visible)')
@@ -128,38 +172,63 @@ def damage_cells(x: torch.Tensor, cx: float, cy: float, r: float) -> torch.Tenso
     sx, sy = 2 / max(W - 1, 1), 2 / max(H - 1, 1)
     return damage(x, cx * sx - 1, cy * sy - 1, r * sx)
 
+class RolloutDiverged(ValueError):
+    "A rollout whose state became NaN or infinite at observed step `step`; `frames` holds the finite frames `0..step-1`."
+    def __init__(self, step: int, frames: torch.Tensor):
+        super().__init__(f"the rollout diverged at step {step}: the model's state became NaN or infinite")
+        self.step, self.frames = step, frames
+
 def rollout_frames(model: NCA, frame: torch.Tensor, steps: int, damages=(), seed: int = 0) -> torch.Tensor:
-    "Visible frames 0..steps `(steps+1, nv, H, W)` of `model` started from one frame `(nv, H, W)`, with damages `(x, y, r, t)`."
-    g = torch.Generator(device=next(model.parameters()).device).manual_seed(seed)
+    "Visible frames 0..steps `(steps+1, nv, H, W)` of `model` started from one frame `(nv, H, W)`, with damages `(x, y, r, t)`; `RolloutDiverged` if the state turns non-finite."
+    dev = next(model.parameters()).device
+    check_memory(model, *frame.shape[-2:], steps, dev)
+    g = torch.Generator(device=dev).manual_seed(seed)
     def hurt(t, x):
         for cx, cy, r, at in damages:
             if at == t: x = damage_cells(x, cx, cy, r)
         return x
-    x0 = hurt(0, init_state(frame[None], model))
-    return torch.cat([x0[:, :model.n_visible], _rollout_observed(model, x0, steps, g, callback=hurt)])
+    x0 = hurt(0, init_state(frame[None].to(dev), model))
+    fr, diverged = _rollout_observed(model, x0, steps, g, callback=hurt, with_start=True)
+    if diverged is not None: raise RolloutDiverged(diverged, fr[:diverged])
+    return fr
+
+def _compute_args(p: argparse.ArgumentParser) -> None:
+    "The `--threads` and `--device` options of every command that runs a model."
+    p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1: on a busy CPU 2 threads were 5-10x slower for small grids)')
+    p.add_argument('--device', default='cpu', help='cpu or cuda (default cpu)')
 
 def rollout_main(argv) -> int:
-    "nca-nb rollout: run a model from a frame and write the frames."
+    "nca-nb rollout: run a model from a frame and write the frames (exit 1, after writing the finite frames, if the rollout diverges)."
     p = argparse.ArgumentParser(prog='nca-nb rollout', description='Run a model from a frame of FRAMES and write the frames (format by extension).')
     p.add_argument('model', help='model file (.safetensors)')
-    p.add_argument('--init', required=True, help='frames to start from (any frames format or a trajectory .npz)')
+    p.add_argument('--init', required=True, help='frames to start from: one image (.png ...), any frames format or a trajectory .npz')
     p.add_argument('--frame', type=int, default=0, help='which frame of --init to start from (default 0)')
     p.add_argument('--steps', type=int, required=True, help='observed frames to produce (each = the model\'s substeps NCA steps)')
     p.add_argument('--damage', action='append', default=[], metavar='X,Y,R@T', help='erase a disc (cells) right after observed frame T (repeatable)')
     p.add_argument('--seed', type=int, default=0, help='seed of the stochastic updates')
     p.add_argument('--out', required=True, help='output: .gif .mp4 .npy .npz or a folder')
+    _compute_args(p)
     a = p.parse_args(argv)
     damages = [parse_damage(s) for s in a.damage]
     if a.steps < 1: raise ValueError(f"--steps must be >= 1, not {a.steps}")
     output_format(a.out)                     # a bad --out fails now, not after the rollout
-    model = load_model(a.model)
-    tr = read_trajectory(a.init)
-    if tr.n_visible != model.n_visible:
-        raise ValueError(f"{a.init}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")
-    if not 0 <= a.frame < len(tr): raise ValueError(f"--frame {a.frame}: {a.init} has frames 0..{len(tr) - 1}")
-    fr = rollout_frames(model, tr.frames[a.frame, :model.n_visible], a.steps, damages, a.seed)
-    meta = dict(model=str(a.model), init=str(a.init), frame=a.frame, steps=a.steps, substeps=model.substeps, damage=a.damage, seed=a.seed)
-    write_frames(Trajectory(fr, 'nca', meta, seed=a.seed, n_visible=model.n_visible), a.out)
+    dev = check_device(a.device)
+    with torch_threads(a.threads):
+        model = load_model(a.model, device=dev)
+        tr = read_trajectory(a.init, min_frames=1)
+        if tr.n_visible != model.n_visible:
+            raise ValueError(f"{a.init}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")
+        if not 0 <= a.frame < len(tr): raise ValueError(f"--frame {a.frame}: {a.init} has frames 0..{len(tr) - 1}")
+        check_memory(model, *tr.frames.shape[-2:], a.steps, dev, copies=3)   # the frames, and the copies made while writing them
+        diverged = None
+        try: fr = rollout_frames(model, tr.frames[a.frame, :model.n_visible], a.steps, damages, a.seed)
+        except RolloutDiverged as e: fr, diverged = e.frames, e
+        meta = dict(model=str(a.model), init=str(a.init), frame=a.frame, steps=a.steps, substeps=model.substeps, damage=a.damage, seed=a.seed,
+                    diverged_step=None if diverged is None else diverged.step)
+        write_frames(Trajectory(fr.cpu(), 'nca', meta, seed=a.seed, n_visible=model.n_visible), a.out)
+    if diverged is not None:
+        print(f"nca-nb rollout: {diverged}; wrote the {len(fr)} finite frame(s) before it to {a.out}", file=sys.stderr)
+        return 1
     print(f"wrote {a.out}: {a.steps + 1} frames ({model.substeps} NCA step(s) each) from frame {a.frame} of {a.init}")
     return 0
 
@@ -169,22 +238,29 @@ def _earliest(vals):
     known = [v for v in vals if v is not None]
     return min(known) if known else None
 
+def _mean(vals):
+    "The mean of `vals`, or None if one is None (a diverged run has no finite mean)."
+    vals = list(vals)
+    return None if any(v is None for v in vals) else float(np.mean(vals))
+
 def _summarise_runs(runs: list) -> dict:
-    "Worst-case summary over evaluated runs: mean MSE, earliest horizon / first wrong step, lowest accuracy."
-    s = dict(runs=len(runs), mse_mean=float(np.mean([r['mse_mean'] for r in runs])),
+    "Worst-case summary over evaluated runs: mean MSE, earliest horizon / first wrong step / divergence, lowest accuracy."
+    s = dict(runs=len(runs), mse_mean=_mean(r['mse_mean'] for r in runs),
              forecast_horizon=_earliest(r['forecast_horizon'] for r in runs),
-             persistence_forecast_horizon=_earliest(r['persistence_forecast_horizon'] for r in runs))
+             persistence_forecast_horizon=_earliest(r['persistence_forecast_horizon'] for r in runs),
+             diverged_step=_earliest(r['diverged_step'] for r in runs), diverged_runs=sum(r['diverged_step'] is not None for r in runs))
     if all(r['binary'] for r in runs):
-        s.update(accuracy_min=min(r['accuracy_min'] for r in runs), accuracy_mean=float(np.mean([r['accuracy_mean'] for r in runs])),
+        s.update(accuracy_min=min(r['accuracy_min'] for r in runs), accuracy_mean=_mean(r['accuracy_mean'] for r in runs),
                  first_wrong_step=_earliest(r['first_wrong_step'] for r in runs), exact_runs=sum(r['first_wrong_step'] is None for r in runs))
         if all('binarized' in r for r in runs):
             s['binarized'] = dict(accuracy_min=min(r['binarized']['accuracy_min'] for r in runs),
                                   first_wrong_step=_earliest(r['binarized']['first_wrong_step'] for r in runs),
-                                  exact_runs=sum(r['binarized']['first_wrong_step'] is None for r in runs))
+                                  exact_runs=sum(r['binarized']['first_wrong_step'] is None for r in runs),
+                                  diverged_runs=sum(r['binarized']['diverged_step'] is not None for r in runs))
     return s
 
 def evaluate_main(argv) -> int:
-    "nca-nb evaluate: compare a model's rollouts with true frames and print one JSON object of metrics."
+    "nca-nb evaluate: compare a model's rollouts with true frames and print one JSON object of metrics (strict JSON: null for non-finite)."
     p = argparse.ArgumentParser(prog='nca-nb evaluate', description='Compare a model with true frames; print one JSON object of metrics.')
     p.add_argument('model', help='model file (.safetensors)')
     p.add_argument('frames', nargs='+', help='true trajectories (any frames format or trajectory .npz)')
@@ -195,16 +271,22 @@ def evaluate_main(argv) -> int:
     p.add_argument('--horizon-threshold', type=float, default=0.5, help='normalised RMSE that ends the forecast horizon (default 0.5)')
     p.add_argument('--plot', help='also write a figure of the curves (.png, .pdf, .svg)')
     p.add_argument('--no-curves', action='store_true', help='omit the per-step curves from the JSON')
+    _compute_args(p)
     a = p.parse_args(argv)
-    model = load_model(a.model)
+    dev = check_device(a.device)
     runs = []
-    for f in a.frames:
-        tr = read_trajectory(f)
-        if tr.n_visible != model.n_visible:
-            raise ValueError(f"{f}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")
-        try: r = evaluate(model, tr, a.start, a.steps, a.seed, a.binarize, horizon_threshold=a.horizon_threshold)
-        except ValueError as e: raise ValueError(f"{f}: {e}") from None
-        runs.append(dict(frames=str(f), **r))
+    with torch_threads(a.threads):
+        model = load_model(a.model, device=dev)
+        for f in a.frames:
+            tr = read_trajectory(f, min_frames=1)             # evaluate itself says why one frame is not enough
+            if tr.n_visible != model.n_visible:
+                raise ValueError(f"{f}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")
+            try: r = evaluate(model, tr, a.start, a.steps, a.seed, a.binarize, horizon_threshold=a.horizon_threshold)
+            except ValueError as e: raise ValueError(f"{f}: {e}") from None
+            if r['diverged_step'] is not None:
+                print(f"nca-nb evaluate: warning: the rollout from {f} diverged at step {r['diverged_step']} (NaN or infinite state): "
+                      "its metrics from there on are null", file=sys.stderr)
+            runs.append(dict(frames=str(f), **r))
     if a.plot:
         fig = plot_evaluation(runs, [Path(r['frames']).name for r in runs], f'{Path(a.model).name}')
         atomic_write(a.plot, lambda tmp: fig.savefig(tmp, format=Path(a.plot).suffix[1:] or 'png', dpi=100)); plt.close(fig)
@@ -213,5 +295,5 @@ def evaluate_main(argv) -> int:
         for r in runs:
             for k in ('curves', 'persistence_curves'): r.pop(k, None)
             if 'binarized' in r: r['binarized'].pop('curves', None)
-    print(json.dumps(out))
+    print(json.dumps(json_safe(out), allow_nan=False))
     return 0
