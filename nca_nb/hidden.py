@@ -431,9 +431,9 @@ def plot_ablation(res: dict, size: float = 1.5, smooth: int = 25):
 
 # %% ../nbs/11_hidden.ipynb #9cc03f5e
 def _spearman(a, b) -> float:
-    "Spearman rank correlation of two sequences (no ties expected)."
+    "Spearman rank correlation of two sequences (no ties expected), rounded to 12 digits so that -0.8 meets a -0.8 threshold."
     ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
-    return float(np.corrcoef(ra, rb)[0, 1])
+    return round(float(np.corrcoef(ra, rb)[0, 1]), 12)
 
 def claim_verdicts(overlap: dict, clusters: dict, ablation: dict | None = None, accepted: dict | None = None) -> dict:
     "Verdict strings on C1-C6 from `overlap_summary` and `cluster_summary` results per target (name -> dict), `read_ablation`'s table, and which targets' models pass the morphogenesis acceptance tests (`accepted`), by the rules above."
