@@ -161,7 +161,7 @@ def demo_main(argv) -> int:
     p.add_argument('--noise', type=float, default=0.15, help='noise amplitude on the training start frames (default 0.15; 0: plain single-step)')
     p.add_argument('--steps', type=int, default=200, help='test rollout length in generations')
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--threads', type=int, default=1, help='torch threads (default 1: measured faster for these small grids on a busy 2-core machine)')
+    p.add_argument('--threads', type=int, default=1, help='torch threads (default 1: one thread is as fast for these small grids, and two collapse on a busy CPU)')
     p.add_argument('--quiet', action='store_true', help='no progress while training (the results are still printed)')
     a = p.parse_args(argv)
     print(f'nca-nb demo: learning Life from frames; report -> {Path(a.out).resolve()}', flush=True)

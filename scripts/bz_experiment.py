@@ -1,4 +1,4 @@
-"""Issue 5, part 5: learn Turner's BZ reaction from frames with three training regimes and compare them on
+"""Learn Turner's BZ reaction from frames with three training regimes and compare them on
 dishes (random initial conditions) that were never used in training.
 
 Data: 64x64 tori, default rates (alpha 1.2, beta = gamma = 1), uniform-noise starts. On a grid this small
@@ -19,7 +19,7 @@ Writes (default --out nca_nb/data):
   bz_single.safetensors, bz_multi.safetensors, bz_curriculum.safetensors,
   bz_results.json (the table, per-dish evaluations with per-step curves, budget, timings),
   bz_loss_single.csv, bz_loss_multi.csv, bz_loss_curriculum.csv
-Usage: python scripts/bz_experiment.py [--iters 2000] [--out DIR]   (one torch thread; ~18-20 min here at load ~10)"""
+Usage: python scripts/bz_experiment.py [--iters 2000] [--out DIR]   (one torch thread; the seconds of each fit are recorded in the results)"""
 import argparse, hashlib, json, time
 from pathlib import Path
 import numpy as np, torch
@@ -87,7 +87,7 @@ if __name__ == '__main__':
     ap.add_argument('--iters', type=int, default=2000, help='iterations per regime (default 2000)')
     ap.add_argument('--out', default=str(DATA), help='output folder (default nca_nb/data)')
     a = ap.parse_args()
-    torch.set_num_threads(1)            # on this shared 2-core machine one thread is faster than two, and reproducible
+    torch.set_num_threads(1)            # small grids: one thread is as fast as two on a busy CPU, and reproducible
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     seeds = pick_seeds(N_TRAIN + N_TEST)

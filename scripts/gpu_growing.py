@@ -1,4 +1,4 @@
-"""Continue the Growing NCA ground truths (fox and cat, issue #4) on a lent GPU, both at once, inside a time
+"""Continue the Growing NCA ground truths (fox and cat) on a lent GPU, both at once, inside a time
 budget; then evaluate them. This is the prepared device script: one call of the `run` tool does it all.
 
 What it does:
