@@ -6,24 +6,23 @@ Docs: https://nca-nb.github.io/nca_nb/frames.html.md"""
 
 # %% ../nbs/02_frames.ipynb #eae4f789
 from __future__ import annotations
-import logging, os, re, shutil, tempfile
+import logging, math, os, re, shutil, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch
-from PIL import Image, ImageSequence
+from PIL import Image, ImageSequence, GifImagePlugin
 import imageio_ffmpeg
 import tifffile
 from .core import atomic_write, to_rgb
-from .trajectory import Trajectory
+from .trajectory import Trajectory, FramesError, check_npy_header, load_npz
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'FramesError', 'natural_key', 'to_unit', 'to_tchw', 'frame_format', 'read_frames', 'read_trajectory',
-           'output_format', 'write_frames']
+__all__ = ['IMAGE_SUFFIXES', 'natural_key', 'to_unit', 'to_tchw', 'frame_format', 'read_frames', 'read_trajectory',
+           'output_format', 'write_frames', 'FramesError']
 
 # %% ../nbs/02_frames.ipynb #0c246591
-class FramesError(ValueError):
-    "A frame file or folder that cannot be read or written as asked; the message names the file and the problem."
+_all_ = ['FramesError']   # defined with `Trajectory`, which raises it too; part of this module's interface
 
 def _short(e: Exception, path=None) -> str:
     "The first line of an exception's message, at most 160 characters (with `path` shortened to its name)."
@@ -53,11 +52,11 @@ def to_unit(a: np.ndarray, path) -> np.ndarray:
     if a.dtype == np.uint8: return a.astype(np.float32) / 255
     if a.dtype == np.uint16: return a.astype(np.float32) / 65535
     if a.dtype == bool: return a.astype(np.float32)
-    if np.issubdtype(a.dtype, np.integer):
+    if a.dtype.kind in 'iu':                                                  # (timedelta64 counts as an integer to numpy: not here)
         if a.size and (a.min() < 0 or a.max() > 1):
             raise FramesError(f"{path}: integer values from {a.min()} to {a.max()}: store uint8, uint16, 0/1 or floats in [0, 1]")
         return a.astype(np.float32)
-    if not np.issubdtype(a.dtype, np.floating): raise FramesError(f"{path}: cannot use values of type {a.dtype} as an image")
+    if a.dtype.kind != 'f': raise FramesError(f"{path}: cannot use values of type {a.dtype} as an image")
     if not np.isfinite(a).all(): raise FramesError(f"{path}: contains NaN or infinite values")
     if a.size and (a.min() < 0 or a.max() > 1):
         raise FramesError(f"{path}: values range from {a.min():.4g} to {a.max():.4g}, outside [0, 1]: rescale them first")
@@ -79,49 +78,95 @@ def _simplify_rgba(a: np.ndarray) -> np.ndarray:
     if a.shape[-1] == 3 and (a[..., 0] == a[..., 1]).all() and (a[..., 1] == a[..., 2]).all(): a = a[..., :1]
     return a
 
+# %% ../nbs/02_frames.ipynb #f0fe661c
+def _premultiply(a: np.ndarray) -> np.ndarray:
+    "Frames `(T, C, H, W)` with RGBA colour multiplied by alpha (other channel counts unchanged)."
+    if a.shape[1] == 4: a = np.concatenate([a[:, :3] * a[:, 3:], a[:, 3:]], 1)
+    return a
+
+def _straight(a: np.ndarray) -> np.ndarray:
+    "Premultiplied RGBA frames `(T, 4, H, W)` in [0, 1] as straight alpha for an 8-bit file: colour divided by the alpha it will store, 0 where that is 0."
+    q = np.round(a[:, 3:] * 255) / 255
+    with np.errstate(divide='ignore', invalid='ignore'): rgb = np.where(q > 0, np.minimum(a[:, :3] / q, 1), 0)
+    return np.concatenate([rgb, a[:, 3:]], 1).astype(np.float32)
+
 # %% ../nbs/02_frames.ipynb #fd1d7978
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
 "Files a frame folder may hold (read in natural order; other files are ignored)."
 
-def _read_gif(path) -> np.ndarray:
-    with Image.open(path) as im:
-        fr = [np.asarray(f.convert('RGBA')) for f in ImageSequence.Iterator(im)]
-    return to_unit(_simplify_rgba(np.stack(fr)), path).transpose(0, 3, 1, 2)
+def _memory() -> int | None:
+    "This machine's physical memory in bytes (None where the system does not say)."
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError): return None
 
-def _read_mp4(path) -> np.ndarray:
+def _check_fits(path, shape) -> None:
+    "Refuse, before decoding, frames of `shape` whose float32 copy alone would take more than half the memory here."
+    need, have = math.prod(shape) * 4, _memory()
+    if have and need > have / 2:
+        raise FramesError(f"{path}: declares frames of shape {tuple(shape)}, {need / 2**30:,.1f} GiB as float32: more than half the {have / 2**30:,.1f} GiB of memory here")
+
+@contextmanager
+def _gif_decoding():
+    "Pillow's default GIF decoding (every frame after the first composed to RGB(A)), whatever another library set."
+    old = GifImagePlugin.LOADING_STRATEGY
+    GifImagePlugin.LOADING_STRATEGY = GifImagePlugin.LoadingStrategy.RGB_AFTER_FIRST
+    try: yield
+    finally: GifImagePlugin.LOADING_STRATEGY = old
+
+def _read_gif(path, premultiply: bool = True) -> np.ndarray:
+    with _gif_decoding(), Image.open(path) as im:
+        _check_fits(path, (im.n_frames, 4, im.height, im.width))
+        fr = [np.asarray(f.convert('RGBA')) for f in ImageSequence.Iterator(im)]
+    a = to_unit(_simplify_rgba(np.stack(fr)), path).transpose(0, 3, 1, 2)
+    return _premultiply(a) if premultiply else a
+
+def _read_mp4(path, premultiply: bool = True) -> np.ndarray:
     gen = imageio_ffmpeg.read_frames(str(path), pix_fmt='rgb24')
     meta = next(gen); W, H = meta['size']
-    fr = [np.frombuffer(b, np.uint8).reshape(H, W, 3) for b in gen]
     expected = round((meta.get('duration') or 0) * (meta.get('fps') or 0))
+    _check_fits(path, (max(expected, 1), 3, H, W))
+    fr = [np.frombuffer(b, np.uint8).reshape(H, W, 3) for b in gen]
     if len(fr) < expected - 1: raise FramesError(f"{path}: truncated: its header promises {expected} frames but only {len(fr)} decode")
     if not fr: raise FramesError(f"{path}: holds no video frames")
     return to_unit(_simplify_rgba(np.stack(fr)), path).transpose(0, 3, 1, 2)
 
-def _read_tiff(path) -> np.ndarray:
+def _read_tiff(path, premultiply: bool = True) -> np.ndarray:
     with _quiet_tifffile(), tifffile.TiffFile(path) as tf:
         if not tf.series: raise FramesError(f"{path}: holds no images")
         if len(tf.series) > 1: raise FramesError(f"{path}: holds {len(tf.series)} image series of different shapes {[s.shape for s in tf.series][:4]}: expected one stack")
-        s = tf.series[0]; a, axes = s.asarray(), s.axes
+        s = tf.series[0]
+        raw, size = math.prod(s.shape) * s.dtype.itemsize, os.path.getsize(path)
+        if tf.pages[0].compression == 1 and raw > size:               # uncompressed: the data must be in the file
+            raise FramesError(f"{path}: truncated or corrupt: it declares {raw:,} bytes of image data but the file holds {size:,}")
+        _check_fits(path, s.shape)
+        a, axes, associated = s.asarray(), s.axes, 1 in (tf.pages[0].extrasamples or ())   # 1: associated (premultiplied) alpha
     ch = [i for i, ax in enumerate(axes) if ax in 'SC']
     if len(ch) > 1 or 'Y' not in axes or 'X' not in axes: raise FramesError(f"{path}: cannot read a stack with axes {axes!r} as frames")
     y, x = axes.index('Y'), axes.index('X')
     rest = [i for i in range(a.ndim) if i not in (*ch, y, x)]
     a = a.transpose(*rest, *ch, y, x).reshape(-1, a.shape[ch[0]] if ch else 1, a.shape[y], a.shape[x])
     if a.shape[1] > 4: raise FramesError(f"{path}: has {a.shape[1]} channels: expected 1 (grey), 3 (RGB) or 4 (RGBA)")
-    return to_unit(a, path)
+    a = to_unit(a, path)
+    return _premultiply(a) if premultiply and not associated else a
 
 _TO_RGB = {'P': None, 'PA': 'RGBA', 'LA': 'RGBA', 'La': 'RGBA', 'RGBa': 'RGBA', 'CMYK': 'RGB', 'YCbCr': 'RGB',
            'LAB': 'RGB', 'HSV': 'RGB', 'RGBX': 'RGB'}
 
 def _read_image(path) -> np.ndarray:
-    "One image file (its first frame) as `(C, H, W)` float32: grey, RGB or RGBA; 16-bit grey kept at 16 bits."
+    "One image file (its first frame) as `(C, H, W)` float32: grey, RGB or straight RGBA; 16-bit grey kept at 16 bits."
     with Image.open(path) as im:
+        _check_fits(path, (4, im.height, im.width))
         if im.mode in _TO_RGB: im = im.convert(_TO_RGB[im.mode] or ('RGBA' if 'transparency' in im.info else 'RGB'))
         a = np.asarray(im)
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
         raise FramesError(f"{path}: expected one grey, RGB or RGBA image, got an array of shape {a.shape}")
     a = to_unit(a, path)
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
+
+def _read_picture(path, premultiply: bool = True) -> np.ndarray:
+    "A single image file as a sequence of one frame."
+    a = _read_image(path)[None]
+    return _premultiply(a) if premultiply else a
 
 def _promote(f: np.ndarray, c: int) -> np.ndarray:
     "Frame `(C, H, W)` with `c` channels: grey repeated to RGB, an opaque alpha added."
@@ -130,7 +175,7 @@ def _promote(f: np.ndarray, c: int) -> np.ndarray:
     if c == 4 and f.shape[0] == 3: f = np.concatenate([f, np.ones_like(f[:1])])
     return f
 
-def _read_folder(path) -> np.ndarray:
+def _read_folder(path, premultiply: bool = True) -> np.ndarray:
     files = sorted((p for p in Path(path).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), key=lambda p: natural_key(p.name))
     if not files: raise FramesError(f"{path}: folder holds no image files ({', '.join(IMAGE_SUFFIXES)})")
     frames = []
@@ -142,7 +187,8 @@ def _read_folder(path) -> np.ndarray:
             raise FramesError(f"{path}: frames differ in size: {p.name} is {f.shape[2]}x{f.shape[1]} but {files[0].name} is {frames[0].shape[2]}x{frames[0].shape[1]} (width x height)")
         frames.append(f)
     c = max(f.shape[0] for f in frames)
-    return np.stack([_promote(f, c) for f in frames])
+    a = np.stack([_promote(f, c) for f in frames])
+    return _premultiply(a) if premultiply else a
 
 def _array_frames(a: np.ndarray, path) -> np.ndarray:
     return to_tchw(to_unit(a, path), path)
@@ -152,51 +198,55 @@ def _check_magic(path, magic: bytes, what: str) -> None:
     with open(path, 'rb') as fh:
         if fh.read(len(magic)) != magic: raise FramesError(f"{path}: not {what} (its first bytes are not {magic!r})")
 
-def _read_npy(path) -> np.ndarray:
+def _read_npy(path, premultiply: bool = True) -> np.ndarray:
     _check_magic(path, b'\x93NUMPY', 'a .npy file')
+    with open(path, 'rb') as fh: check_npy_header(fh, os.path.getsize(path), path)    # before np.load allocates what it declares
     try: a = np.load(path, allow_pickle=False)
     except ValueError as e:
         if 'pickle' in str(e): raise FramesError(f"{path}: holds Python objects, which are never unpickled: save a numeric array") from None
         raise
     return _array_frames(a, path)
 
-def _read_npz(path) -> np.ndarray:
+def _read_npz(path, premultiply: bool = True) -> np.ndarray:
     _check_magic(path, b'PK', 'an .npz file (a zip archive)')
     with np.load(path, allow_pickle=False) as z: keys = list(z.keys())
     if 'meta' in keys: return Trajectory.load(path).frames.numpy()
-    with np.load(path, allow_pickle=False) as z:
-        if 'frames' in keys: return _array_frames(z['frames'], path)
-        if len(keys) == 1: return _array_frames(z[keys[0]], path)
-    raise FramesError(f"{path}: an .npz with arrays {keys}: expected a trajectory, or one array (or one named 'frames')")
+    key = 'frames' if 'frames' in keys else keys[0] if len(keys) == 1 else None
+    if key is None: raise FramesError(f"{path}: an .npz with arrays {keys}: expected a trajectory, or one array (or one named 'frames')")
+    return _array_frames(load_npz(path, [key])[key], path)
 
 _READERS = {'.gif': (_read_gif, 'a GIF'), '.mp4': (_read_mp4, 'an MP4 video'), '.tif': (_read_tiff, 'a TIFF stack'),
             '.tiff': (_read_tiff, 'a TIFF stack'), '.npy': (_read_npy, 'a .npy array'), '.npz': (_read_npz, 'an .npz file'),
-            '': (_read_folder, 'a folder of images')}
+            **{s: (_read_picture, 'an image') for s in ('.png', '.jpg', '.jpeg', '.bmp')}, '': (_read_folder, 'a folder of images')}
 
 def frame_format(path) -> str:
-    "The format key of `path`: its lower-case suffix (`.gif`, `.mp4`, `.tif`, `.tiff`, `.npy`, `.npz`) or `''` for a folder."
+    "The format key of `path`: its lower-case suffix (`.gif`, `.mp4`, `.tif`, `.tiff`, `.npy`, `.npz`, `.png`, `.jpg`, `.jpeg`, `.bmp`) or `''` for a folder."
     path = Path(path)
     key = '' if path.is_dir() or path.suffix == '' else path.suffix.lower()
     if key not in _READERS:
-        raise FramesError(f"{path}: unknown frame format {path.suffix!r}: use .gif, .mp4, .tif/.tiff, .npy, .npz or a folder of PNGs")
+        raise FramesError(f"{path}: unknown frame format {path.suffix!r}: use .gif, .mp4, .tif/.tiff, .npy, .npz, one image (.png, .jpg, .bmp) or a folder of them")
     return key
 
 # %% ../nbs/02_frames.ipynb #64be741e
-def _check_length(path, n: int, min_frames: int) -> None:
+def _check_length(path, shape, min_frames: int) -> None:
+    "One clear error for empty frames or fewer frames than needed."
+    n = shape[0]
+    if 0 in shape[1:]: raise FramesError(f"{path}: holds empty frames (shape {tuple(shape)})")
+    if n == 1 and min_frames > 1: raise FramesError(f"{path}: holds one frame: nothing to learn from (a sequence of at least {min_frames} frames is needed)")
     if n < min_frames: raise FramesError(f"{path}: holds {n} frame{'s' * (n != 1)}; a sequence of at least {min_frames} is needed")
 
-def read_frames(path, min_frames: int = 2) -> torch.Tensor:
-    "Frames `(T, C, H, W)` float32 in [0, 1] from a GIF, MP4, TIFF stack, folder of images, `.npy` or trajectory `.npz`."
+def read_frames(path, min_frames: int = 2, premultiply: bool = True) -> torch.Tensor:
+    "Frames `(T, C, H, W)` float32 in [0, 1] from a GIF, MP4, TIFF, image file or folder, `.npy` or trajectory `.npz`; RGBA from images comes premultiplied."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file or folder")
     reader, what = _READERS[frame_format(path)]
-    try: a = reader(path)
+    try: a = reader(path, premultiply)
     except FramesError: raise
     except Exception as e: raise FramesError(f"{path}: cannot be read as {what}, corrupt or truncated? ({_short(e, path)})") from None
-    _check_length(path, len(a), min_frames)
+    _check_length(path, a.shape, min_frames)
     return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
 
-def read_trajectory(path, min_frames: int = 2) -> Trajectory:
+def read_trajectory(path, min_frames: int = 2, premultiply: bool = True) -> Trajectory:
     "A `Trajectory` from any frame file: the saved metadata of a trajectory `.npz`, else `system='frames'` and the file's name."
     path = Path(path)
     if path.suffix.lower() == '.npz' and path.is_file():
@@ -205,50 +255,73 @@ def read_trajectory(path, min_frames: int = 2) -> Trajectory:
         except Exception: is_traj = False
         if is_traj:
             tr = Trajectory.load(path)
-            _check_length(path, len(tr), min_frames)
+            _check_length(path, tr.frames.shape, min_frames)
             return tr
-    return Trajectory(read_frames(path, min_frames), 'frames', {'source': path.name})
+    return Trajectory(read_frames(path, min_frames, premultiply), 'frames', {'source': path.name})
 
 # %% ../nbs/02_frames.ipynb #b38366b6
 def _to_uint8(a: np.ndarray) -> np.ndarray:
     "float [0, 1] → uint8, rounding to nearest."
     return np.round(a * 255).astype(np.uint8)
 
-def _gif_frame(f: np.ndarray, toggle: bool = False) -> Image.Image:
-    "A palette image from one uint8 frame `(H, W, C)`, C in 1/3/4; `toggle` moves one pixel to a same-coloured spare index."
-    H, W, C = f.shape
-    rgb = np.repeat(f[..., :1], 3, -1) if C == 1 else f[..., :3]
-    opaque = f[..., 3] >= 128 if C == 4 else np.ones((H, W), bool)
-    off = 1 if C == 4 else 0                         # palette index 0 is the transparent one
-    packed = rgb[opaque].astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)  # one int per colour: 1-D unique is ~30x faster
+def _quantize(px: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    "At most `n` colours `(k, 3)` for uint8 RGB pixels `(N, 3)`, and each pixel's colour index: exact when they hold ≤ `n` colours, else a median cut."
+    packed = px.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)   # one int per colour: 1-D unique is ~30x faster
     codes, inv = np.unique(packed, return_inverse=True)
-    colours = np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], -1).astype(np.uint8)
-    if len(colours) > 255 - off:                     # too many colours for one palette (+ a spare): median cut
-        q = Image.fromarray(np.ascontiguousarray(rgb)).quantize(255 - off, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        pal = np.array(q.getpalette()[:3 * (255 - off)], np.uint8).reshape(-1, 3)
-        used, inv = np.unique(np.asarray(q)[opaque], return_inverse=True)
-        colours = pal[used]
-    idx = np.zeros((H, W), np.uint8); idx[opaque] = inv.reshape(-1) + off
-    pal = np.zeros((256, 3), np.uint8); pal[off:off + len(colours)] = colours
-    spare, trans = off + len(colours), (0 if C == 4 else None)
-    if opaque.any():
-        first = np.flatnonzero(opaque)[0]
-        pal[spare] = pal[idx.flat[first]]             # the spare entry repeats the first opaque pixel's colour
-        if toggle: idx.flat[first] = spare
-    elif toggle: idx[:], trans = spare, spare          # all transparent: a second transparent index
+    if len(codes) <= n: return np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], -1).astype(np.uint8), inv.reshape(-1)
+    w = 1024; img = np.concatenate([px, np.repeat(px[:1], -len(px) % w, 0)]).reshape(-1, w, 3)   # any layout will do for a median cut
+    q = Image.fromarray(img).quantize(n, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    pal = np.array(q.getpalette()[:3 * n], np.uint8).reshape(-1, 3)
+    used, inv = np.unique(np.asarray(q).reshape(-1)[:len(px)], return_inverse=True)
+    return pal[used], inv.reshape(-1)
+
+def _gif_frame(f: np.ndarray, toggle: bool = False) -> Image.Image:
+    "A palette image from one grey or RGB uint8 frame `(H, W, 1|3)`, plus a spare entry repeating its first pixel's colour; `toggle` points that pixel at it."
+    H, W, C = f.shape
+    colours, inv = _quantize((np.repeat(f, 3, -1) if C == 1 else f).reshape(-1, 3), 255)
+    idx = inv.reshape(H, W).astype(np.uint8)
+    pal = np.zeros((256, 3), np.uint8); pal[:len(colours)] = colours
+    pal[len(colours)] = pal[idx[0, 0]]
+    if toggle: idx[0, 0] = len(colours)
     im = Image.fromarray(idx, 'P'); im.putpalette(pal.reshape(-1).tolist())
-    if trans is not None: im.info['transparency'] = trans
     return im
 
+def _gif_rgba(u: np.ndarray, n: int = 249) -> tuple[list, list]:
+    "Palette images for RGBA uint8 frames `(T, H, W, 4)`, all on one palette of ≤ `n` colours (returned too), each kept apart from an identical predecessor."
+    opaque = u[..., 3] >= 128
+    colours, inv = _quantize(u[..., :3][opaque], n)
+    k = len(colours); t1, t2, free = k + 1, k + 2, list(range(k + 3, 256))   # 0: transparent; 1..k: colours; t1, t2: transparent too; then copies
+    pal = np.zeros((256, 3), np.uint8); pal[1:k + 1] = colours
+    idx = np.zeros(opaque.shape, np.uint8); idx[opaque] = inv + 1
+    copies, out, trans = {}, [], []
+    for t, f in enumerate(idx):
+        tr = 0
+        if t and not opaque[t].any(): f[:], tr = t1, t1                # an empty frame must not equal the background (all 0)
+        if t and np.array_equal(f, out[-1]):                            # Pillow would drop a frame identical to the one before
+            if not opaque[t].all(): tr = t2 if trans[-1] == t1 else t1; f[~opaque[t]] = tr   # other transparent index
+            else:                                                       # all opaque: one pixel to a copy of its colour
+                has = np.isin(f, list(copies))
+                if not has.any():
+                    if not free: return _gif_rgba(u, n - 16)            # no spare entry left: fewer colours
+                    copies[int(f.flat[0])] = free.pop(0); pal[copies[int(f.flat[0])]] = pal[f.flat[0]]; has.flat[0] = True
+                i = np.flatnonzero(has)[0]; f.flat[i] = copies[int(f.flat[i])]
+        out.append(f); trans.append(tr)
+    palette = pal.reshape(-1).tolist(); ims = []
+    for f, tr in zip(out, trans):
+        im = Image.fromarray(f, 'P'); im.putpalette(palette); im.info['transparency'] = tr; ims.append(im)
+    return ims, palette
+
 def _write_gif(a: np.ndarray, path, fps: float) -> None:
-    ims = []
-    for f in _to_uint8(a).transpose(0, 2, 3, 1):
-        im = _gif_frame(f)
-        if ims and np.array_equal(np.asarray(im), np.asarray(ims[-1])) and im.info.get('transparency') == ims[-1].info.get('transparency'):
-            im = _gif_frame(f, toggle=True)
-        ims.append(im)
-    disposal = 2 if a.shape[1] == 4 else 1
-    def write(p): ims[0].save(p, format='GIF', save_all=True, append_images=ims[1:], duration=round(1000 / fps), loop=0, optimize=False, disposal=disposal)
+    u = _to_uint8(a).transpose(0, 2, 3, 1)
+    if u.shape[-1] == 4:
+        ims, palette = _gif_rgba(u); kw = dict(palette=palette, disposal=2)   # one palette: no local ones, so every reader decodes all frames alike
+    else:
+        ims, kw = [], dict(disposal=1)
+        for f in u:
+            im = _gif_frame(f)
+            if ims and np.array_equal(np.asarray(im), np.asarray(ims[-1])): im = _gif_frame(f, toggle=True)
+            ims.append(im)
+    def write(p): ims[0].save(p, format='GIF', save_all=True, append_images=ims[1:], duration=round(1000 / fps), loop=0, optimize=False, **kw)
     atomic_write(path, write)
 
 def _write_mp4(a: np.ndarray, path, fps: float) -> None:
@@ -268,7 +341,7 @@ def _write_mp4(a: np.ndarray, path, fps: float) -> None:
 def _write_tiff(a: np.ndarray, path, fps: float) -> None:
     C = a.shape[1]
     if C == 1: data, kw = a[:, 0], dict(photometric='minisblack')
-    else: data, kw = a.transpose(0, 2, 3, 1), dict(photometric='rgb', extrasamples=['unassalpha'] if C == 4 else None)
+    else: data, kw = a.transpose(0, 2, 3, 1), dict(photometric='rgb', extrasamples=['assocalpha'] if C == 4 else None)   # premultiplied, as it is
     atomic_write(path, lambda p: tifffile.imwrite(p, np.ascontiguousarray(data), **kw))
 
 def _write_npy(a: np.ndarray, path, fps: float) -> None:
@@ -280,16 +353,22 @@ def _write_folder(a: np.ndarray, path, fps: float) -> None:
     path = Path(path)                                   # `output_format` has refused a folder holding other files
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'))
+    old = tmp.with_name(tmp.name + '.old')
     try:
         digits = max(4, len(str(len(a) - 1)))
         for i, f in enumerate(_to_uint8(a).transpose(0, 2, 3, 1)):
             Image.fromarray(f[..., 0] if f.shape[-1] == 1 else f).save(tmp / f'frame_{i:0{digits}d}.png')
-        if path.exists(): shutil.rmtree(path)
-        os.replace(tmp, path)
+        if path.exists(): os.replace(path, old)         # the old output is set aside whole, not deleted first
+        try: os.replace(tmp, path)
+        except BaseException:
+            if old.exists() and not path.exists(): os.replace(old, path)
+            raise
     finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+        for p in (tmp, old):
+            if p.exists(): shutil.rmtree(p)
 
 _WRITERS = {'.gif': _write_gif, '.mp4': _write_mp4, '.tif': _write_tiff, '.tiff': _write_tiff, '.npy': _write_npy, '': _write_folder}
+_STRAIGHT = ('.gif', '')   # formats that store straight alpha
 
 def output_format(path) -> str:
     "The format `write_frames` would write to `path` (its lower-case suffix, `''` for a folder), or a clear error — check before long work."
@@ -304,7 +383,7 @@ def output_format(path) -> str:
     return key
 
 def write_frames(frames, path, fps: float = 10) -> Path:
-    "Write frames `(T, C, H, W)` in [0, 1] (tensor, array or `Trajectory`) to `path`; its extension (or none: a folder) picks the format."
+    "Write frames `(T, C, H, W)` in [0, 1] (tensor, array or `Trajectory`; RGBA premultiplied) to `path`; its extension (or none: a folder) picks the format."
     path = Path(path)
     key = output_format(path)
     if not (float(fps) > 0 and np.isfinite(fps)): raise FramesError(f"{path}: fps must be a positive number, not {fps}")
@@ -316,5 +395,6 @@ def write_frames(frames, path, fps: float = 10) -> Path:
     if key == '.npz': return (tr if tr is not None else Trajectory(torch.from_numpy(np.clip(a, 0, 1).astype(np.float32)))).save(path)
     if key != '.npy' and a.shape[1] not in (1, 3, 4):
         raise FramesError(f"{path}: {key or 'a PNG folder'} takes 1 (grey), 3 (RGB) or 4 (RGBA) channels, not {a.shape[1]}")
-    _WRITERS[key](np.clip(a, 0, 1).astype(np.float32), path, float(fps))
+    a = np.clip(a, 0, 1).astype(np.float32)
+    _WRITERS[key](_straight(a) if key in _STRAIGHT and a.shape[1] == 4 else a, path, float(fps))
     return path

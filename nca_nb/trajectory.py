@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/trajectory.html.md"""
 
 # %% ../nbs/01_trajectory.ipynb #5499a7ab
 from __future__ import annotations
-import json
+import json, math, zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -14,7 +14,7 @@ import torch
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['Trajectory']
+__all__ = ['Trajectory', 'FramesError', 'check_npy_header', 'load_npz']
 
 # %% ../nbs/01_trajectory.ipynb #4b5f1de4
 @dataclass
@@ -30,9 +30,14 @@ class Trajectory:
     def __post_init__(self):
         f = torch.as_tensor(self.frames)
         if f.ndim != 4: raise ValueError(f"trajectory frames must be (T, C, H, W), got shape {tuple(f.shape)}")
+        if f.is_complex(): raise ValueError(f"trajectory frames must hold real numbers, not {f.dtype}")
+        f = f.float()                                   # cast first: float64 beyond float32's range becomes inf, caught next
         if not torch.isfinite(f).all(): raise ValueError("trajectory frames contain NaN or infinite values")
-        self.frames = f.float()
+        if f.shape[1] < 1: raise ValueError(f"trajectory frames have no channels (shape {tuple(f.shape)})")
+        self.frames = f
         if self.n_visible is None: self.n_visible = f.shape[1]
+        if not 1 <= self.n_visible <= f.shape[1]: raise ValueError(f"n_visible must lie in 1..{f.shape[1]} (the channels), not {self.n_visible}")
+        self.n_visible = int(self.n_visible)
         self.phases = [(str(n), int(a), int(b)) for n, a, b in self.phases]
         for n, a, b in self.phases:
             if not 0 <= a < b <= len(f): raise ValueError(f"phase {n!r} covers frames [{a}, {b}) outside 0..{len(f)}")
@@ -57,14 +62,90 @@ class Trajectory:
 
     @classmethod
     def load(cls, path) -> 'Trajectory':
-        "Load a trajectory saved by `save` (never unpickles)."
+        "Load a trajectory saved by `save` (never unpickles); a `FramesError` naming the file and the field for anything else."
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"{path}: no such trajectory file")
-        try:
-            with np.load(path, allow_pickle=False) as z: frames, meta = z['frames'], json.loads(str(z['meta']))
-        except Exception as e: raise ValueError(f"{path}: not a trajectory file ({type(e).__name__}: {e})") from None
-        return cls(torch.from_numpy(frames), **meta)
+        a = load_npz(path, ('frames', 'meta'), what='a trajectory file')
+        frames = _real_frames(a['frames'], path)
+        meta = _check_meta(a['meta'], path, frames.shape[1])
+        try: return cls(torch.from_numpy(frames), **meta)
+        except ValueError as e: raise FramesError(f"{path}: {e}") from None
 
     def __repr__(self):
         T, C, H, W = self.frames.shape
         return f"Trajectory({self.system!r}, {T} frames of {C}x{H}x{W}, seed={self.seed}, phases={self.phases})"
+
+# %% ../nbs/01_trajectory.ipynb #5b3f4387
+class FramesError(ValueError):
+    "A frame file or folder that cannot be read or written as asked; the message names the file and the problem."
+
+def _line(text, n: int = 120) -> str:
+    "`text` on one line, at most `n` characters."
+    t = ' '.join(str(text).split())
+    return t[:n] + ('…' if len(t) > n else '')
+
+def _brief(v) -> str:
+    "A short one-line repr of a decoded JSON value."
+    try: return _line(repr(v), 60)
+    except RecursionError: return f'a {type(v).__name__} nested too deep'
+
+def check_npy_header(fh, size: int, where) -> tuple:
+    "Shape declared by the `.npy` header at `fh` (nothing allocated); a `FramesError` naming `where` if its data needs more than the `size` bytes there."
+    start = fh.tell()
+    try:
+        version = np.lib.format.read_magic(fh)
+        if version not in ((1, 0), (2, 0)): raise ValueError(f"unsupported .npy version {version}")
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read(fh)
+    except Exception as e: raise FramesError(f"{where}: not a .npy array ({type(e).__name__}: {_line(e)})") from None
+    need, have = math.prod(shape) * dtype.itemsize, size - (fh.tell() - start)
+    if min(shape, default=0) < 0 or (not dtype.hasobject and need > have):
+        raise FramesError(f"{where}: truncated or corrupt: its header declares shape {shape} of {dtype} ({need:,} bytes) but {have:,} bytes follow")
+    return shape
+
+_INFLATE = 1100   # deflate never expands data more than 1032-fold
+
+def load_npz(path, keys, what: str = 'an .npz file') -> dict:
+    "Arrays `keys` of an `.npz`, each header checked against the bytes the archive holds before anything is allocated; never unpickles."
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = {i.filename[:-4]: i for i in zf.infolist() if i.filename.endswith('.npy')}
+            for k in keys:
+                if k not in infos: raise FramesError(f"{path}: not {what}: it holds no array {k!r} (arrays: {', '.join(sorted(infos)[:6]) or 'none'})")
+                i = infos[k]
+                if i.file_size > (i.compress_size if i.compress_type == zipfile.ZIP_STORED else _INFLATE * i.compress_size + 1024):
+                    raise FramesError(f"{path}: corrupt: array {k!r} claims {i.file_size:,} bytes from {i.compress_size:,} stored")
+                with zf.open(i) as fh: check_npy_header(fh, i.file_size, f"{path} (array {k!r})")
+        with np.load(path, allow_pickle=False) as z: return {k: z[k] for k in keys}
+    except FramesError: raise
+    except Exception as e:
+        if 'pickle' in str(e): raise FramesError(f"{path}: holds Python objects, which are never unpickled: save numeric arrays") from None
+        raise FramesError(f"{path}: not {what}, corrupt or truncated? ({type(e).__name__}: {_line(e)})") from None
+
+def _real_frames(a: np.ndarray, path) -> np.ndarray:
+    "Float32 frames `(T, C, H, W)` from a stored array of real numbers."
+    if a.dtype.kind not in 'biuf': raise FramesError(f"{path}: frames must hold real numbers, not {a.dtype}")
+    if a.ndim != 4 or a.shape[1] < 1: raise FramesError(f"{path}: frames must be (T, C, H, W) with C >= 1, got shape {a.shape}")
+    with np.errstate(all='ignore'): return a.astype(np.float32)
+
+def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
+
+_META = {'system': ('a string', lambda v, C: isinstance(v, str)),
+         'params': ('a JSON object', lambda v, C: isinstance(v, dict)),
+         'seed': ('an integer (64 bits) or null', lambda v, C: v is None or (_is_int(v) and -2**63 <= v < 2**64)),
+         'phases': ('a list of [name, start, stop]', lambda v, C: isinstance(v, list) and all(
+             isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) and _is_int(p[1]) and _is_int(p[2]) for p in v)),
+         'n_visible': ('an integer from 1 to {C} (the channels)', lambda v, C: _is_int(v) and 1 <= v <= C)}
+
+def _check_meta(m: np.ndarray, path, channels: int) -> dict:
+    "The metadata of a trajectory file, checked field by field: a `FramesError` naming the file and the field."
+    if m.dtype.kind != 'U' or m.ndim != 0: raise FramesError(f"{path}: metadata must be one JSON string, not an array of {m.dtype} {m.shape}")
+    try: meta = json.loads(str(m))
+    except (ValueError, RecursionError) as e: raise FramesError(f"{path}: metadata is not valid JSON ({_line(e, 80)})") from None
+    if not isinstance(meta, dict): raise FramesError(f"{path}: metadata must be a JSON object, not {_brief(meta)}")
+    for k in meta:
+        if k not in _META: raise FramesError(f"{path}: unknown metadata field {_brief(k)} (expected {', '.join(_META)})")
+    for k, (want, ok) in _META.items():
+        if k not in meta: raise FramesError(f"{path}: metadata field {k!r} is missing")
+        if not ok(meta[k], channels): raise FramesError(f"{path}: metadata field {k!r} must be {want.format(C=channels)}, not {_brief(meta[k])}")
+    return meta
