@@ -6,20 +6,20 @@ Docs: https://nca-nb.github.io/nca_nb/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #30717d27
 from __future__ import annotations
-import argparse, hashlib, json, math, time
+import argparse, hashlib, json, math, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from fastprogress.fastprogress import progress_bar
 from safetensors.torch import save_file
-from .core import NCA, atomic_write, save_model, expand_perception, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors
+from .core import NCA, atomic_write, save_model, expand_perception, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors, torch_threads
+from . import core
 from .trajectory import Trajectory
 from .frames import read_trajectory
 
 # %% auto #0
-__all__ = ['REGIMES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult', 'perturb_visible', 'fit',
+__all__ = ['REGIMES', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult', 'perturb_visible', 'fit',
            'infer_defaults', 'fit_main']
 
 # %% ../nbs/07_train.ipynb #078a7911
@@ -50,8 +50,8 @@ def _named_trajectories(data) -> list:
 
 def _is_grow(name: str) -> bool: return 'grow' in name.split('/')
 
-def make_strata(data, weights: dict | None = None) -> tuple[list[Trajectory], list[Stratum]]:
-    "The trajectories in `data` and their strata (phases, or whole trajectories) with normalised weights."
+def make_strata(data, weights: dict | None = None, growth_default: bool = True) -> tuple[list[Trajectory], list[Stratum]]:
+    "The trajectories in `data` and their strata (phases, or whole trajectories) with normalised weights (growth-emphasised by default, else equal)."
     trajs, strata, given = [], [], []
     for i, (key, tr, w) in enumerate(_named_trajectories(data)):
         trajs.append(tr)
@@ -70,7 +70,7 @@ def make_strata(data, weights: dict | None = None) -> tuple[list[Trajectory], li
     if any(g is None for g in given):
         grow = [_is_grow(n) for n in names]
         n_grow = sum(grow)
-        if 0 < n_grow < len(names): default = [0.5 / n_grow if g else 0.5 / (len(names) - n_grow) for g in grow]
+        if growth_default and 0 < n_grow < len(names): default = [0.5 / n_grow if g else 0.5 / (len(names) - n_grow) for g in grow]
         else: default = [1 / len(names)] * len(names)
         given = [d if g is None else g for g, d in zip(given, default)]
     if any(g < 0 or not math.isfinite(g) for g in given) or sum(given) <= 0: raise ValueError(f"stratum weights must be >= 0 with a positive sum, got {dict(zip(names, given))}")
@@ -118,8 +118,10 @@ def draw_segments(strata: list[Stratum], regime: str, batch: int, n_min: int, n_
         w = torch.tensor([s.weight for s in strata], dtype=torch.float64) * (valid > 0)
         counts = _stratified_counts(w / w.sum(), batch, g)
         idx = torch.repeat_interleave(torch.arange(len(strata)), counts)
-    else:
-        idx = torch.multinomial(valid.double(), batch, replacement=True, generator=g)
+    else:                                                # weight x valid starts; equal weights: uniform over segments
+        w = torch.tensor([s.weight for s in strata], dtype=torch.float64)
+        p = valid.double() if bool((w == w[0]).all()) else valid.double() * w
+        idx = torch.multinomial(p, batch, replacement=True, generator=g)
     starts = torch.tensor([s.start for s in strata])[idx]
     t = starts + (torch.rand(batch, generator=g, dtype=torch.float64) * valid[idx]).long()
     if seed_share:                                       # some growth segments start at the seed (see below)
@@ -128,12 +130,15 @@ def draw_segments(strata: list[Stratum], regime: str, batch: int, n_min: int, n_
     return idx, t, n
 
 # %% ../nbs/07_train.ipynb #f690e9e8
-def _window_axis(size: int, crop: int, margin: int, circular: bool, g: torch.Generator):
-    "Indices of a random window along one axis and the boolean mask of its cells that count in the loss."
-    w = crop + 2 * margin
-    if crop >= size or w >= size and circular: return torch.arange(size), torch.ones(size, dtype=torch.bool)
-    w = min(w, size)
-    o = int(torch.randint(0, size if circular else size - w + 1, (1,), generator=g))
+def _margin(model: NCA, n: int) -> int:
+    "Cells of context a window needs for `n` observed frames: 1 per NCA step (3×3 perception), 2 with alive masking."
+    return n * model.substeps * (2 if model.alive_masking else 1)
+
+def _window_axis(size: int, crop: int, margin: int, circular: bool, g: torch.Generator | None, limit: int | None = None):
+    "Indices of a random window (the centred one if `g` is None; at most `limit` cells long) along one axis and the boolean mask of its cells that count in the loss."
+    w = min(crop + 2 * margin, size if limit is None else min(size, limit))
+    if w == size and (crop >= size or circular): return torch.arange(size), torch.ones(size, dtype=torch.bool)
+    o = (size - w) // 2 if g is None else int(torch.randint(0, size if circular else size - w + 1, (1,), generator=g))
     idx = (o + torch.arange(w)) % size
     mask = torch.zeros(w, dtype=torch.bool)
     lo = margin if (circular or o > 0) else 0
@@ -143,10 +148,12 @@ def _window_axis(size: int, crop: int, margin: int, circular: bool, g: torch.Gen
 
 # %% ../nbs/07_train.ipynb #85484acc
 def _save_checkpoint(path, model, opt, it, gens, losses, cache, meta) -> Path:
-    "Write the full training state at iteration `it` to `path` atomically (safetensors + JSON, no pickle)."
+    "Write the full training state at iteration `it` to `path` atomically (safetensors + JSON, no pickle); never a non-finite one."
     t = {f'model.{k}': v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     ot, groups = optimizer_tensors(opt)
     t.update(ot)
+    bad = [k for k, v in t.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise ValueError(f"{path}: not writing a checkpoint of iteration {it} with non-finite values in {', '.join(bad[:3])}")
     for name, gen in gens.items(): t[f'rng.{name}'] = gen.get_state().clone()
     t['losses'] = torch.tensor(losses, dtype=torch.float64)
     for (tr, fr), h in cache.items(): t[f'cache.{tr}.{fr}'] = h.detach().cpu().contiguous()
@@ -184,9 +191,10 @@ def _data_fingerprint(trajs) -> str:
     for tr in trajs: h.update(str(tuple(tr.frames.shape)).encode()); h.update(tr.frames.numpy().tobytes())
     return h.hexdigest()
 
-def _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise=0., seed_share=0.):
+def _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise=0., seed_share=0., validate=0.):
     "One clear `ValueError` for each way the arguments of `fit` can be wrong."
     if regime not in REGIMES: raise ValueError(f"regime must be one of {REGIMES}, not {regime!r}")
+    if not 0 <= validate < 1: raise ValueError(f"validate must be the share of frames held out, in [0, 1), not {validate}")
     if int(iters) != iters or iters <= 0: raise ValueError(f"iters must be a positive integer, not {iters}")
     if batch < 1: raise ValueError(f"batch must be >= 1, not {batch}")
     for i, tr in enumerate(trajs):
@@ -213,12 +221,22 @@ def _lr_drop_iter(lr_drop, iters: int) -> int:
 def _masked_mse(pred, target, mask):
     "Mean squared error over the cells where `mask` (B,1,h,w) is True, all channels."
     d = (pred - target) ** 2 * mask
-    return d.sum() / (mask.sum() * pred.shape[1])
+    return d.sum() / (mask.sum().clamp_min(1) * pred.shape[1])      # 0, not NaN, if no cell of the batch counts
+
+def _hold_out(strata, frac: float, need: int) -> list[tuple[int, int, int]]:
+    "Shorten each stratum that keeps `need` frames by its last `round(frac·len)` (>= 1) frames: `(stratum, first held-out frame, stop)` of each."
+    held = []
+    for i, s in enumerate(strata if frac else []):
+        k = max(1, round(frac * len(s)))
+        if len(s) - k >= need: held.append((i, s.stop - k, s.stop)); s.stop -= k
+    return held
 
 # %% ../nbs/07_train.ipynb #ea816685
 def _gather(trajs, strata, idx, t, n, model, crop, g, device):
     "Start frames `(B, nv, h, w)`, targets `(n, B, nv, h, w)`, loss mask `(B,1,h,w)` and the window indices."
-    nv, m = model.n_visible, n * model.substeps
+    nv, m = model.n_visible, _margin(model, n)
+    used = [trajs[strata[i].traj] for i in set(idx.tolist())]
+    lim = [min(tr.frames.shape[d] for tr in used) for d in (-2, -1)]      # one window size when a batch mixes frame sizes
     starts, targets, masks, wins = [], [], [], []
     for i, ti in zip(idx.tolist(), t.tolist()):
         tr = trajs[strata[i].traj]
@@ -226,8 +244,8 @@ def _gather(trajs, strata, idx, t, n, model, crop, g, device):
         H, W = fr.shape[-2:]
         if crop is None: rows, rm, cols, cm = torch.arange(H), torch.ones(H, dtype=torch.bool), torch.arange(W), torch.ones(W, dtype=torch.bool)
         else:
-            rows, rm = _window_axis(H, crop[0], m, model.padding == 'circular', g)
-            cols, cm = _window_axis(W, crop[1], m, model.padding == 'circular', g)
+            rows, rm = _window_axis(H, crop[0], m, model.padding == 'circular', g, lim[0])
+            cols, cm = _window_axis(W, crop[1], m, model.padding == 'circular', g, lim[1])
             fr = fr[:, :, rows[:, None], cols[None, :]]
         starts.append(fr[0]); targets.append(fr[1:]); masks.append(rm[:, None] & cm[None, :]); wins.append((rows, cols))
     x = torch.stack(starts).to(device)
@@ -236,7 +254,7 @@ def _gather(trajs, strata, idx, t, n, model, crop, g, device):
     return x, y, mask, wins
 
 def _train_step(model, opt, x0, y, mask, intermediate, gstep):
-    "Roll out `n` observed frames (K substeps each) from `x0`; MSE on visible channels; normalised-gradient Adam step."
+    "Roll out `n` observed frames (K substeps each) from `x0`; MSE on visible channels; normalised-gradient Adam step, taken only if loss, gradients and new weights are finite."
     nv, K, n = model.n_visible, model.substeps, y.shape[0]
     x, loss, states = x0, 0., []
     for j in range(n):
@@ -244,10 +262,18 @@ def _train_step(model, opt, x0, y, mask, intermediate, gstep):
         states.append(x)
         if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :nv], y[j], mask)
     loss = loss / (n if intermediate else 1)
+    if not torch.isfinite(loss): raise FloatingPointError(f"loss {loss.item()}")
     opt.zero_grad(set_to_none=True)
     loss.backward()
     normalise_grads(model.parameters())
+    params = [p for p in model.parameters() if p.grad is not None]
+    if not all(torch.isfinite(p.grad).all() for p in params): raise FloatingPointError(f"non-finite gradients at loss {loss.item():.3g}")
+    before = [p.detach().clone() for p in params]
     opt.step()
+    if not all(torch.isfinite(p).all() for p in params):
+        with torch.no_grad():
+            for p, b in zip(params, before): p.copy_(b)
+        raise FloatingPointError(f"non-finite weights after the step at loss {loss.item():.3g}")
     return loss.item(), [s.detach() for s in states]
 
 # %% ../nbs/07_train.ipynb #1173a383
@@ -263,11 +289,12 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
         lr: float = 2e-3, lr_drop=(0.5, 0.1), weights: dict | None = None, switch_at: float = 0.5, crop=None,
         intermediate: bool = False, hidden_cache: bool = False, seed: int = 0, checkpoint=None,
         checkpoint_every: int = 100, device='cpu', progress: bool = True, callback=None, noise: float = 0., seed_share: float = 0.,
-        links: dict | None = None) -> FitResult:
-    "Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) with one of the regimes; resumable."
-    trajs, strata = make_strata(data, weights)
+        links: dict | None = None, validate: float = 0.) -> FitResult:
+    "Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) with one of the regimes; resumable; `validate`: share of each stratum's last frames held out."
+    trajs, strata = make_strata(data, weights, growth_default=regime == 'stratified')
     if crop is not None: crop = (int(crop), int(crop)) if np.isscalar(crop) else tuple(int(c) for c in crop)
-    _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise, seed_share)
+    _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise, seed_share, validate)
+    held = _hold_out(strata, validate, 2 if regime == 'single' else n_max + 1)
     linked = _resolve_links(links, data, trajs, hidden_cache, model.n_visible)
     iters, device = int(iters), torch.device(device)
     model.to(device).train()
@@ -283,6 +310,7 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
     if noise: settings['noise'] = float(noise)              # only when used, so older checkpoints still resume
     if seed_share: settings['seed_share'] = float(seed_share)
     if links: settings['links'] = {str(k): [str(src), int(fr)] for k, (src, fr) in links.items()}
+    if validate: settings['validate'] = float(validate)
     it0, losses, cache = 0, [], {}
     counts = {'strata': [0] * len(strata), 'n': {}}
     ckpt = None if checkpoint is None else Path(checkpoint)
@@ -292,31 +320,38 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
         diff = {k: (meta['settings'].get(k), v) for k, v in settings.items() if k not in free and meta['settings'].get(k) != json.loads(json.dumps(v))}
         if diff: raise ValueError(f"{ckpt}: checkpoint was made with other settings (checkpoint, now): {diff}; delete it or match them")
         counts = meta['counts']
-    resumed_from = it0 if it0 else None
+        if it0 > iters: raise ValueError(f"{ckpt}: checkpoint is at iteration {it0}, past iters={iters}; use iters >= {it0}, or another checkpoint")
+    resumed_from, good = (it0 if it0 else None), (it0 if it0 else None)   # `good`: iteration of the last finite checkpoint
     frames_dev = trajs  # frames stay on the CPU; each batch is gathered then moved
     t_start = time.time()
-    its = range(it0, iters)
-    bar = progress_bar(its) if progress and it0 < iters else its
-    for it in bar:
-        for grp in opt.param_groups: grp['lr'] = lr * (lr_drop[1] if it >= drop_at else 1.)
-        idx, t, n = draw_segments(strata, regime, batch, n_min, n_max, gs, it, switch, seed_share)
-        x, y, mask, wins = _gather(frames_dev, strata, idx, t, n, model, crop, gs, device)
-        x = init_state(x, model)
-        if noise: x = perturb_visible(x, noise, model.n_visible, gs)
-        if hidden_cache:
-            _refresh_links(cache, linked)
-            _apply_cache(x, cache, strata, idx, t, wins, model)
-        loss, states = _train_step(model, opt, x, y, mask, intermediate, gd)
-        if not math.isfinite(loss): raise ValueError(f"training diverged at iteration {it} (loss {loss}); try a lower lr or a shorter horizon")
-        if hidden_cache: _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model)
-        losses.append(loss)
-        for i in idx.tolist(): counts['strata'][i] += 1
-        counts['n'][str(n)] = counts['n'].get(str(n), 0) + 1
-        if bar is not its: bar.comment = f'loss {loss:.3g}'
-        if callback is not None: callback(it, loss)
-        if ckpt is not None and ((it + 1) % checkpoint_every == 0 or it + 1 == iters):
-            _save_checkpoint(ckpt, model, opt, it + 1, {'sample': gs, 'step': gd}, losses, cache, {'settings': settings, 'counts': counts})
-    model.eval(); model.skip_dead = skip_dead
+    bar = core.progress(range(it0, iters), quiet=not progress, label='iteration ' if not it0 else f'resumed at {it0}, iteration ')
+    try:
+        for it in bar:
+            for grp in opt.param_groups: grp['lr'] = lr * (lr_drop[1] if it >= drop_at else 1.)
+            idx, t, n = draw_segments(strata, regime, batch, n_min, n_max, gs, it, switch, seed_share)
+            x, y, mask, wins = _gather(frames_dev, strata, idx, t, n, model, crop, gs, device)
+            x = init_state(x, model)
+            if noise: x = perturb_visible(x, noise, model.n_visible, gs)
+            if hidden_cache:
+                _refresh_links(cache, linked)
+                _apply_cache(x, cache, strata, idx, t, wins, model)
+            try: loss, states = _train_step(model, opt, x, y, mask, intermediate, gd)
+            except FloatingPointError as e:
+                last = f"last good checkpoint: {ckpt} (iteration {good})" if good is not None else 'no checkpoint written yet' if ckpt else 'no checkpoint (checkpoint=None)'
+                raise ValueError(f"training diverged at iteration {it + 1} ({e}); the model keeps its weights after iteration {it}; {last}; "
+                                 f"try a lower lr or a shorter horizon") from None
+            if hidden_cache: _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model)
+            losses.append(loss)
+            for i in idx.tolist(): counts['strata'][i] += 1
+            counts['n'][str(n)] = counts['n'].get(str(n), 0) + 1
+            bar.comment = f'loss {loss:.3g}'
+            if callback is not None: callback(it, loss)
+            if ckpt is not None and ((it + 1) % checkpoint_every == 0 or it + 1 == iters):
+                _save_checkpoint(ckpt, model, opt, it + 1, {'sample': gs, 'step': gd}, losses, cache, {'settings': settings, 'counts': counts})
+                good = it + 1
+        model.eval()
+        val = _validate(model, trajs, strata, held, crop, seed, device, validate) if validate else None
+    finally: model.eval(); model.skip_dead = skip_dead
     tail = losses[-max(1, len(losses) // 10):]
     info = dict(regime=regime, iters=iters, batch=batch, n_min=n_min, n_max=n_max, lr=lr, lr_drop=[drop_at, lr_drop[1]],
                 switch_at=settings['switch'], intermediate=intermediate, hidden_cache=hidden_cache, crop=settings['crop'],
@@ -324,8 +359,35 @@ def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int =
                 strata=[dict(name=s.name, traj=s.traj, frames=[s.start, s.stop], weight=round(s.weight, 6), drawn=c) for s, c in zip(strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
-                resumed_from=resumed_from, seconds=round(time.time() - t_start, 2))
+                resumed_from=resumed_from, seconds=round(time.time() - t_start, 2), validation=val)
     return FitResult(model, losses, info)
+
+# %% ../nbs/07_train.ipynb #7116a5a2
+def _validate(model, trajs, strata, held, crop, seed, device, frac) -> dict:
+    "Forecast error of `model` on the held-out frames, from the last training frame of each stratum, next to persistence (repeating that frame)."
+    out = dict(held_out=f'the last {frac:.0%} of the frames of each stratum', frames=sum(b - a for _, a, b in held), strata=[strata[i].name for i, _, _ in held])
+    if not held: return dict(out, note='no stratum is long enough to hold frames out')
+    nv, circ, binary = model.n_visible, model.padding == 'circular', _is_binary(trajs)
+    g = torch.Generator(device=device).manual_seed(int(seed) + 2)
+    se = sp = right = right_p = cells = 0.
+    with torch.no_grad():
+        for i, a, b in held:
+            fr = trajs[strata[i].traj].frames[a - 1:b, :nv]
+            (H, W), m = fr.shape[-2:], _margin(model, b - a)
+            rows, rm = _window_axis(H, crop[0], m, circ, None) if crop else (torch.arange(H), torch.ones(H, dtype=torch.bool))
+            cols, cm = _window_axis(W, crop[1], m, circ, None) if crop else (torch.arange(W), torch.ones(W, dtype=torch.bool))
+            fr, keep = fr[:, :, rows[:, None], cols[None, :]], rm[:, None] & cm[None, :]
+            x, pred = init_state(fr[:1], model).to(device), []
+            for _ in range(b - a):
+                x = model.rollout(x, model.substeps, generator=g); pred.append(x[0, :nv].cpu())
+            pred, truth, last = torch.stack(pred)[..., keep], fr[1:][..., keep], fr[:1][..., keep]
+            se += ((pred - truth) ** 2).sum().item(); sp += ((last - truth) ** 2).sum().item(); cells += truth.numel()
+            if binary: right += ((pred > 0.5) == (truth > 0.5)).sum().item(); right_p += ((last > 0.5) == (truth > 0.5)).sum().item()
+    mse, pers = se / cells, sp / cells
+    out.update(mse=mse if math.isfinite(mse) else None, persistence_mse=pers, diverged=not math.isfinite(mse),
+               beats_persistence=math.isfinite(mse) and (mse < pers or mse == pers == 0))
+    if binary: out.update(accuracy=right / cells, persistence_accuracy=right_p / cells)
+    return out
 
 # %% ../nbs/07_train.ipynb #8cd7e6ab
 def _apply_cache(x, cache, strata, idx, t, wins, model):
@@ -431,7 +493,40 @@ def infer_defaults(trajectories) -> tuple[dict, dict]:
     why['substeps'] = 'not readable from frames: 1 NCA step per observed frame (use --substeps K for sparse observations)'
     return cfg, why
 
+# %% ../nbs/07_train.ipynb #24d075af
+def _step_memory(model: NCA, batch: int, n: int, h: int, w: int) -> int:
+    "Estimated peak bytes of one training step: `batch` windows of `h×w` cells rolled out `n` observed frames with backprop."
+    per_cell = 4 * (model.channels * (len(model.perception) + model.learned_filters + 3) + model.hidden)
+    return int(batch * h * w * per_cell * (1.1 * n * model.substeps + 2.5))
+
+def _memory_budget(device, max_memory_gb: float | None = None) -> tuple[int | None, str]:
+    "Bytes a training step may use, and where the number comes from: `--max-memory`, else half of the free memory of the device."
+    if max_memory_gb is not None:
+        if not max_memory_gb > 0: raise ValueError(f"--max-memory must be a positive number of GB, not {max_memory_gb}")
+        return int(max_memory_gb * 2**30), f'--max-memory {max_memory_gb:g} GB'
+    if torch.device(device).type == 'cuda': return torch.cuda.mem_get_info(torch.device(device))[0] // 2, 'half of the free GPU memory'
+    try: kb = int(next(l.split()[1] for l in Path('/proc/meminfo').read_text().splitlines() if l.startswith('MemAvailable:')))
+    except (OSError, StopIteration, ValueError): return None, 'unknown (no /proc/meminfo)'
+    return kb * 1024 // 2, 'half of the available memory'
+
+def _plan_crop(model: NCA, sizes, batch: int, n: int, crop, budget: int | None, why: str, fixed: bool) -> tuple[tuple | None, str | None]:
+    "The crop that makes a step fit in `budget` bytes: `crop` if it fits, else the largest square one and a line saying so; one `ValueError` naming --crop if a `fixed` crop or no crop fits."
+    gb = lambda b: f'{b / 2**30:.3g} GB'
+    m = _margin(model, n)
+    def need(c):
+        return max(_step_memory(model, batch, n, *(s if c is None else min(ci + 2 * m, s) for ci, s in zip(c or (0, 0), hw))) for hw in sizes)
+    if budget is None or need(crop) <= budget: return crop, None
+    what = f"batch {batch}, horizon {n}, budget {gb(budget)} ({why})"
+    if fixed: raise ValueError(f"a training step on --crop {crop[0]} windows needs about {gb(need(crop))}, more than fits ({what}); use a smaller --crop, --batch or --horizon")
+    c = math.isqrt(budget // _step_memory(model, batch, n, 1, 1)) - 2 * m
+    if c < 8: raise ValueError(f"a training step needs about {gb(need(crop))} and even --crop 8 windows do not fit ({what}); use a smaller --batch or --horizon, or --max-memory")
+    H, W = max(sizes, key=lambda s: s[0] * s[1])
+    return (c, c), (f"memory: a training step on the full {H}×{W} frames needs about {gb(need(crop))}, more than fits ({what}); "
+                    f"training on random {c}×{c} crops (+{m} cells of context each side, about {gb(need((c, c)))}); choose another with --crop")
+
 # %% ../nbs/07_train.ipynb #075079cc
+_THREADS = 1
+
 def _parse_phase(spec: str) -> tuple[str, str, float]:
     "`NAME=PATH[:WEIGHT]` -> (name, path, weight)."
     name, eq, rest = spec.partition('=')
@@ -443,22 +538,41 @@ def _parse_phase(spec: str) -> tuple[str, str, float]:
         except ValueError: path, weight = rest, 1.0
     return name, path, weight
 
+RECIPES = {
+    'binary': dict(regime='single', iters=3000, batch=16, crop=24, lr=5e-3, lr_drop=(0.7, 0.1), noise=0.15),
+    'general': dict(regime='multi', iters=1000, batch=8, crop=None, lr=2e-3, lr_drop=(0.5, 0.1), noise=0.),
+}
+"Training defaults of `nca-nb fit` by kind of data: binary frames get the recipe of `nca-nb demo`, everything else the general one."
+
+_RECIPE_WHY = {
+    'binary': ("binary frames: the recipe of nca-nb demo (single-step on noise-perturbed starts), which learns Life exactly on unseen patterns",
+               dict(regime='a deterministic rule is fixed by its pairs t → t+1', iters="the demo's budget", batch="the demo's",
+                    crop="the demo's: random 24×24 windows", lr="the demo's, ×0.1 at 70 % of the iterations",
+                    noise='noisy starts teach the model to pull its own drifting states back, so long rollouts stay exact')),
+    'general': ("continuous frames: the general recipe (multi-step on whole frames)",
+                dict(regime='multi-step: rollouts of 1..horizon frames', iters='default', batch='default', crop='whole frames',
+                     lr='default, ×0.1 at half of the iterations', noise='none')),
+}
+
 def _fit_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='nca-nb fit', description="Learn a system's update rule from its frames; write the model (.safetensors).")
     p.add_argument('frames', nargs='*', help='trajectories: GIF / MP4 / TIFF / PNG folder / .npy frames, or a trajectory .npz with phases')
     p.add_argument('--out', required=True, help='model file to write (.safetensors)')
-    p.add_argument('--regime', choices=REGIMES, help='default: stratified with --phase, else multi')
-    p.add_argument('--iters', type=int, default=1000, help='training iterations (default 1000)')
+    p.add_argument('--regime', choices=REGIMES, help='default: stratified with --phase, else single for binary frames and multi otherwise')
+    p.add_argument('--iters', type=int, help='training iterations (default 3000 for binary frames, else 1000)')
     p.add_argument('--horizon', type=int, default=8, help='n_max: longest segment in observed frames for multi-step regimes (default 8)')
     p.add_argument('--n-min', type=int, default=1, help='shortest multi-step segment (default 1)')
-    p.add_argument('--batch', type=int, default=8)
-    p.add_argument('--lr', type=float, default=2e-3, help='Adam learning rate; dropped x0.1 at half the iterations')
+    p.add_argument('--batch', type=int, help='segments per batch (default 16 for binary frames, else 8)')
+    p.add_argument('--lr', type=float, help='Adam learning rate (default 5e-3 for binary frames, dropped x0.1 at 70 %%; else 2e-3, dropped at half)')
     p.add_argument('--switch-at', type=float, default=0.5, help='curriculum: fraction of iterations trained single-step first')
     p.add_argument('--intermediate', action='store_true', help='loss at every observed frame of a segment, not only its end')
     p.add_argument('--hidden-cache', action='store_true', help="start segments from the model's own predicted hidden state where known")
-    p.add_argument('--crop', type=int, help='train on random windows of this size (plus context)')
-    p.add_argument('--noise', type=float, default=0., help='uniform noise of amplitude up to this on the visible start channels (default 0: none)')
+    p.add_argument('--crop', type=int, help='train on random windows of this size plus context (default 24 for binary frames; chosen for you when full frames do not fit in memory)')
+    p.add_argument('--max-memory', type=float, metavar='GB', help='memory a training step may use (default: half of the available memory)')
+    p.add_argument('--noise', type=float, help='uniform noise of amplitude up to this on the visible start channels (default 0.15 for binary frames, else 0)')
     p.add_argument('--seed-share', type=float, default=0., help="share of segments of a 'grow' phase that start at its first frame, the seed (default 0)")
+    p.add_argument('--validate', type=float, default=0.15, metavar='FRAC', help='share of the last frames of each trajectory (or phase) held out to check the model (default 0.15)')
+    p.add_argument('--no-validate', action='store_true', help='train on every frame; no validation')
     p.add_argument('--channels', type=int, help='state channels (visible + hidden)')
     p.add_argument('--hidden', type=int, help='width of the update MLP')
     p.add_argument('--perception', help="fixed kernels, comma-separated: identity, sobel, laplacian, mean")
@@ -469,10 +583,11 @@ def _fit_parser() -> argparse.ArgumentParser:
     p.add_argument('--substeps', type=int, help='NCA steps per observed frame (default 1)')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default='cpu', help='cpu or cuda')
+    p.add_argument('--threads', type=int, default=_THREADS, help=f'torch CPU threads (default {_THREADS}: measured fastest for small grids)')
     p.add_argument('--phase', action='append', default=[], metavar='NAME=PATH:WEIGHT', help='a named stratum and its weight (repeatable)')
     p.add_argument('--checkpoint', help='checkpoint file: written every --checkpoint-every iterations, resumed from if it exists')
     p.add_argument('--checkpoint-every', type=int, default=100)
-    p.add_argument('--quiet', action='store_true', help='no progress bar')
+    p.add_argument('--quiet', action='store_true', help='no progress')
     return p
 
 def _model_config(a, trajs) -> tuple[dict, list[str]]:
@@ -490,35 +605,77 @@ def _model_config(a, trajs) -> tuple[dict, list[str]]:
         lines.append(f"  {k:<16}{str(v):<28}{src}")
     return cfg, lines
 
+def _train_config(a, trajs) -> tuple[dict, list[str]]:
+    "The training settings: the recipe for this kind of data, overridden by the command line, and one printable line per setting."
+    kind = 'binary' if _is_binary(trajs) else 'general'
+    cfg, (title, why) = dict(RECIPES[kind]), _RECIPE_WHY[kind]
+    if a.phase: cfg['regime'], why = 'stratified', dict(why, regime='--phase given: each batch split across the named strata by weight')
+    lines = [f"training: {title}"]
+    for k in ['regime', 'iters', 'batch', 'crop', 'lr', 'noise']:
+        if getattr(a, k) is not None: cfg[k], src = getattr(a, k), 'from the command line'
+        else: src = why[k]
+        lines.append(f"  {k:<16}{str(cfg[k]):<28}{src}")
+    return cfg, lines
+
+def _unique_names(a) -> dict:
+    "`{name: (path, weight)}` of every trajectory: `--phase` names, then file stems; one `ValueError` if two would share a name."
+    named = {}
+    for spec in a.phase:
+        name, path, w = _parse_phase(spec)
+        if name in named: raise ValueError(f"--phase {spec!r}: the name {name!r} is given twice; every trajectory needs its own name")
+        named[name] = (path, w)
+    for f in a.frames:
+        name = Path(f).stem
+        if name in named: raise ValueError(f"{f}: would be named {name!r} like {named[name][0]} (a file is named by its stem); give it its own name with --phase OTHER={f}")
+        named[name] = (str(f), 1.0)
+    return named
+
+def _validation_lines(v: dict | None) -> list[str]:
+    "What `nca-nb fit` prints about the held-out frames: the model's forecast error next to persistence, and a warning if it is no better."
+    if v is None: return []
+    if not v['frames']: return [f"validation: none ({v['note']}; shorten --horizon to hold frames out)"]
+    acc = f", cells right {v['accuracy']:.2%} vs {v['persistence_accuracy']:.2%}" if 'accuracy' in v else ''
+    mse = 'diverged (non-finite)' if v['diverged'] else f"{v['mse']:.3g}"
+    out = [f"validation on {v['frames']} held-out frames ({v['held_out']}): forecast MSE {mse} vs {v['persistence_mse']:.3g} by repeating the last training frame{acc}"]
+    if not v['beats_persistence']: out.append("warning: the model does not beat repeating the last frame on the held-out frames; it has not learned the rule (try more --iters, --noise, or another --regime)")
+    return out
+
 def fit_main(argv) -> int:
-    "nca-nb fit: learn a rule from frames and write the model, printing the defaults read from the data."
+    "nca-nb fit: learn a rule from frames and write the model, printing the defaults read from the data and the validation."
     a = _fit_parser().parse_args(argv)
     if not a.frames and not a.phase: raise ValueError("give at least one FRAMES path or --phase NAME=PATH:WEIGHT")
     if a.device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError(f"--device {a.device}: CUDA is not available here")
-    files = [str(f) for f in a.frames]
-    if a.phase:
-        data = {}
-        for spec in a.phase:
-            name, path, w = _parse_phase(spec)
-            data[name] = (read_trajectory(path), w); files.append(path)
-        for f in a.frames: data[Path(f).stem] = (read_trajectory(f), 1.0)
-        trajs = [t for t, _ in data.values()]
-    else:
-        trajs = [read_trajectory(f) for f in a.frames]
-        data = trajs
-    regime = a.regime or ('stratified' if a.phase else 'multi')
-    cfg, lines = _model_config(a, trajs)
-    print(f"nca-nb fit: {len(trajs)} trajector{'y' if len(trajs) == 1 else 'ies'}, {sum(len(t) for t in trajs)} frames of {tuple(trajs[0].frames.shape[1:])}; model:")
-    print('\n'.join(lines))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(a.seed)
-        model = NCA(**cfg)
-    print(f"  regime {regime}, {a.iters} iterations, batch {a.batch}, horizon 1..{a.horizon if regime != 'single' else 1}, seed {a.seed}, device {a.device}")
-    res = fit(model, data, regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.horizon, lr=a.lr,
-              switch_at=a.switch_at, crop=a.crop, noise=a.noise, seed_share=a.seed_share, intermediate=a.intermediate, hidden_cache=a.hidden_cache, seed=a.seed,
-              checkpoint=a.checkpoint, checkpoint_every=a.checkpoint_every, device=a.device, progress=not a.quiet)
-    step = max(1, len(res.losses) // 200)
-    info = dict(res.info, data=files, phases=a.phase, loss_curve=res.losses[::step], loss_curve_every=step, command='nca-nb fit ' + ' '.join(map(str, argv)))
-    save_model(res.model.cpu(), a.out, **info)
-    print(f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), {res.info['seconds']:.1f} s")
+    with torch_threads(a.threads):
+        if a.phase:
+            named = _unique_names(a)
+            data = {k: (read_trajectory(p, min_frames=2), w) for k, (p, w) in named.items()}
+            trajs, files = [t for t, _ in data.values()], [p for p, _ in named.values()]
+        else:
+            trajs, files = [read_trajectory(f, min_frames=2) for f in a.frames], [str(f) for f in a.frames]
+            data = trajs
+        cfg, lines = _model_config(a, trajs)
+        tc, tlines = _train_config(a, trajs)
+        print(f"nca-nb fit: {len(trajs)} trajector{'y' if len(trajs) == 1 else 'ies'}, {sum(len(t) for t in trajs)} frames of {tuple(trajs[0].frames.shape[1:])}; model:")
+        print('\n'.join(lines + tlines))
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(a.seed)
+            model = NCA(**cfg)
+        regime, n = tc['regime'], 1 if tc['regime'] == 'single' else a.horizon
+        budget, why = _memory_budget(a.device, a.max_memory)
+        crop = None if tc['crop'] is None else (tc['crop'], tc['crop'])
+        crop, note = _plan_crop(model, [tuple(t.frames.shape[-2:]) for t in trajs], tc['batch'], n, crop, budget, why, fixed=a.crop is not None)
+        if note: print(note)
+        validate = 0. if a.no_validate else a.validate
+        print(f"  regime {regime}, {tc['iters']} iterations, batch {tc['batch']}, horizon 1..{n}, seed {a.seed}, device {a.device}, threads {a.threads}, "
+              f"{'no validation' if not validate else f'validation on the last {validate:.0%} of each trajectory'}")
+        res = fit(model, data, regime=regime, iters=tc['iters'], batch=tc['batch'], n_min=a.n_min, n_max=a.horizon, lr=tc['lr'], lr_drop=tc['lr_drop'],
+                  switch_at=a.switch_at, crop=crop, noise=tc['noise'], seed_share=a.seed_share, intermediate=a.intermediate, hidden_cache=a.hidden_cache,
+                  seed=a.seed, checkpoint=a.checkpoint, checkpoint_every=a.checkpoint_every, device=a.device, progress=not a.quiet, validate=validate)
+        if not a.quiet and sys.stdout.isatty(): print()          # end the progress bar's line
+        step = max(1, len(res.losses) // 200)
+        info = dict(res.info, data=files, phases=a.phase, loss_curve=res.losses[::step], loss_curve_every=step, threads=a.threads,
+                    command='nca-nb fit ' + ' '.join(map(str, argv)))
+        save_model(res.model.cpu(), a.out, **info)
+    print('\n'.join(_validation_lines(res.info['validation']) +
+                    [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), {res.info['seconds']:.1f} s"]))
     return 0
