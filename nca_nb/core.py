@@ -367,14 +367,17 @@ def torch_threads(n: int | None):
     try: yield
     finally: torch.set_num_threads(old)
 
-def _interactive() -> bool:
-    "True inside a Jupyter kernel or when stdout is a terminal: where a redrawn progress bar is readable."
+def _in_notebook() -> bool:
+    "True inside a Jupyter kernel, where fastprogress draws an HTML bar."
     try:
         from IPython import get_ipython
         ip = get_ipython()
-        if ip is not None and 'IPKernelApp' in ip.config: return True
-    except ImportError: pass
-    return sys.stdout.isatty()
+        return ip is not None and 'IPKernelApp' in ip.config
+    except ImportError: return False
+
+def _interactive() -> bool:
+    "True inside a Jupyter kernel or when stdout is a terminal: where a redrawn progress bar is readable."
+    return _in_notebook() or sys.stdout.isatty()
 
 class progress:
     "Iterate over `items` showing progress: a bar when interactive, else a plain line every `every` of the way; nothing if `quiet`."
@@ -397,7 +400,9 @@ class progress:
         if self.interactive:
             from fastprogress.fastprogress import progress_bar
             self._bar = progress_bar(self.items)
-            yield from self._bar; return
+            yield from self._bar
+            if not _in_notebook(): print(flush=True)   # a terminal bar leaves the cursor on its line: end it
+            return
         k, t0 = max(1, round(self.total * self.every)), time.perf_counter()
         for i, x in enumerate(self.items, 1):
             yield x

@@ -17,6 +17,7 @@ from .life import simulate_life
 from .train import fit
 from .evaluate import evaluate, plot_evaluation, rollout_frames, RolloutDiverged
 from .frames import write_frames
+from .rule import recover_rule
 
 # %% auto #0
 __all__ = ['LIFE_TRAIN_SEEDS', 'LIFE_DENSITIES', 'life_training_data', 'life_test_cases', 'life_model', 'life_evaluations',
@@ -78,6 +79,7 @@ def _summary_md(metrics: dict) -> str:
 
 The learner saw only {b['train']}. It was trained for {b['iters']} iterations ({b['regime']}) in {metrics['seconds_train']:.0f} s,
 reaching a final training loss of {metrics['final_loss']:.3g} (MSE on the visible channel).
+Read off all 512 neighbourhoods, the rule it learned is {metrics['learned_rule']} (`15_rule`).
 Then it was run for {b['test_steps']} steps from patterns it never saw, on a 64×64 torus, with no thresholding inside the loop
 (and, separately, thresholded at 0.5 after every step as the paper's code does).
 
@@ -146,7 +148,8 @@ def _demo(out, iters, test_steps, seed, progress, noise) -> dict:
     metrics = dict(budget=dict(train=f'{len(trs)} random soups on a 32×32 torus (densities {LIFE_DENSITIES}), {len(trs[0]) - 1} generations each',
                                iters=iters, regime=f'single-step, start frames perturbed by uniform noise of amplitude up to {noise}', noise=noise,
                                batch=16, crop=24, seed=seed, test_steps=test_steps),
-                   final_loss=float(np.mean(r.losses[-50:])), seconds_train=t_train, test=life_scores(results))
+                   final_loss=float(np.mean(r.losses[-50:])), seconds_train=t_train, learned_rule=str(recover_rule(model)),
+                   test=life_scores(results))
     save_model(model, Path(out) / 'life_demo.safetensors', regime='single', noise=noise, iters=iters)
     write_report(out, model, r.losses, cases, results, metrics)
     metrics['seconds_total'] = time.time() - t0
@@ -169,5 +172,6 @@ def demo_main(argv) -> int:
     for k, v in m['test'].items():
         print(f"  {k:<10} accuracy {v['accuracy_mean']:.4%} (min {v['accuracy_min']:.4%}), first wrong step {v['first_wrong_step']}"
               + (f", diverged at step {v['diverged_step']}" if v['diverged_step'] else ''))
+    print(f"  learned rule: {m['learned_rule']}")
     print(f"done in {m['seconds_total']:.0f} s: open {Path(a.out).resolve() / 'index.html'}")
     return 0

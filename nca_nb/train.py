@@ -17,6 +17,7 @@ from .core import NCA, atomic_write, save_model, expand_perception, normalise_gr
 from . import core
 from .trajectory import Trajectory
 from .frames import read_trajectory
+from .rule import recover_rule
 
 # %% auto #0
 __all__ = ['REGIMES', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult', 'perturb_visible', 'fit',
@@ -640,6 +641,14 @@ def _validation_lines(v: dict | None) -> list[str]:
     if not v['beats_persistence']: out.append("warning: the model does not beat repeating the last frame on the held-out frames; it has not learned the rule (try more --iters, --noise, or another --regime)")
     return out
 
+def _rule_line(model: NCA, trajs) -> str | None:
+    "For a synchronous one-channel model of binary frames: the Life-like rule it implements and its margin (`15_rule`), else None."
+    if not (_is_binary(trajs) and model.n_visible == 1 and model.fire_rate == 1 and model.substeps == 1): return None
+    r = recover_rule(model.cpu())
+    note = '' if model.channels == 1 else f"; one step from a frame: the model's {model.n_hidden} hidden channel(s) may change later steps"
+    warn = '' if r.rule is None or r.margin >= 0.1 else '; a small margin: some outputs lie close to 0.5'
+    return f"{r}{warn}{note}"
+
 def fit_main(argv) -> int:
     "nca-nb fit: learn a rule from frames and write the model, printing the defaults read from the data and the validation."
     a = _fit_parser().parse_args(argv)
@@ -671,11 +680,12 @@ def fit_main(argv) -> int:
         res = fit(model, data, regime=regime, iters=tc['iters'], batch=tc['batch'], n_min=a.n_min, n_max=a.horizon, lr=tc['lr'], lr_drop=tc['lr_drop'],
                   switch_at=a.switch_at, crop=crop, noise=tc['noise'], seed_share=a.seed_share, intermediate=a.intermediate, hidden_cache=a.hidden_cache,
                   seed=a.seed, checkpoint=a.checkpoint, checkpoint_every=a.checkpoint_every, device=a.device, progress=not a.quiet, validate=validate)
-        if not a.quiet and sys.stdout.isatty(): print()          # end the progress bar's line
         step = max(1, len(res.losses) // 200)
         info = dict(res.info, data=files, phases=a.phase, loss_curve=res.losses[::step], loss_curve_every=step, threads=a.threads,
                     command='nca-nb fit ' + ' '.join(map(str, argv)))
+        rule = _rule_line(res.model, trajs)
+        if rule: info['learned_rule'] = rule
         save_model(res.model.cpu(), a.out, **info)
-    print('\n'.join(_validation_lines(res.info['validation']) +
+    print('\n'.join(_validation_lines(res.info['validation']) + ([f'  learned rule: {rule}'] if rule else []) +
                     [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), {res.info['seconds']:.1f} s"]))
     return 0
