@@ -6,10 +6,11 @@ Docs: https://nca-nb.github.io/nca_nb/cli.html.md"""
 
 # %% ../nbs/90_cli.ipynb #72b0b46c
 from __future__ import annotations
-import argparse, contextlib, importlib, importlib.util, io, json, os, platform, re, sys
+import argparse, contextlib, dataclasses, importlib, importlib.util, inspect, io, json, os, platform, re, sys, typing
 
 # %% auto #0
-__all__ = ['COMMANDS', 'USER_ERRORS', 'available', 'main', 'check_device', 'info', 'info_main', 'run_captured']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'available', 'main', 'check_device', 'info', 'info_main', 'run_captured', 'field_help',
+           'config_options', 'config_values']
 
 # %% ../nbs/90_cli.ipynb #7fdee80b
 COMMANDS = {
@@ -103,3 +104,31 @@ def run_captured(argv: list[str]) -> tuple[int, str, str]:
         try: rc = main(argv)
         except SystemExit as x: rc = 0 if x.code is None else x.code if isinstance(x.code, int) else 1
     return rc, o.getvalue(), e.getvalue()
+
+# %% ../nbs/90_cli.ipynb #8cf87aab
+def field_help(cls) -> dict:
+    "The trailing comment of each field of dataclass `cls`, by name (as docments reads function parameters)."
+    try: src = inspect.getsource(cls)
+    except (OSError, TypeError): return {}
+    return {m[1]: m[2].strip() for m in re.finditer(r'^[ \t]+(\w+)\s*:[^#\n]*#\s*(.+)$', src, re.M)}
+
+def _option_type(t):
+    "The argparse type of a field annotation: `int`, `float`, `str` (from `X | None` too), or None for a bool."
+    if t is bool: return None
+    args = [a for a in typing.get_args(t) if a is not type(None)]
+    return args[0] if args else t
+
+def config_options(p: argparse.ArgumentParser, cls, skip=(), defaults: dict | None = None) -> None:
+    "Add an option `--field-name` to `p` for each field of dataclass `cls` not in `skip`: type, default (or `defaults[name]`) and help from the field."
+    hints, helps = typing.get_type_hints(cls), field_help(cls)
+    for f in dataclasses.fields(cls):
+        if f.name in skip: continue
+        d = (defaults or {}).get(f.name, f.default)
+        t, name = _option_type(hints[f.name]), '--' + f.name.replace('_', '-')
+        h = f"{helps.get(f.name, f.name)} (default: {d})"
+        if t is None: p.add_argument(name, action=argparse.BooleanOptionalAction, default=d, help=h)
+        else: p.add_argument(name, type=t, default=d, help=h, metavar=t.__name__.upper())
+
+def config_values(a: argparse.Namespace, cls, **more):
+    "The dataclass `cls` built from the options `config_options` added (and `more`)."
+    return cls(**{f.name: getattr(a, f.name) for f in dataclasses.fields(cls) if hasattr(a, f.name)}, **more)
