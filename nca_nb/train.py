@@ -6,22 +6,23 @@ Docs: https://nca-nb.github.io/nca_nb/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #30717d27
 from __future__ import annotations
-import argparse, hashlib, json, math, sys, time
-from dataclasses import dataclass, field
+import argparse, hashlib, inspect, math, time, typing
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
-from .core import NCA, atomic_write, save_model, expand_perception, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors, torch_threads
-from . import core
+from fastcore.docments import docments
+from .core import NCA, save_model, expand_perception, torch_threads
+from .loop import LoopConfig, Batch, Sampler, train
+from .cli import field_help, config_options, config_values
 from .trajectory import Trajectory
 from .frames import read_trajectory
 from .rule import recover_rule
 
 # %% auto #0
-__all__ = ['REGIMES', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult', 'perturb_visible', 'fit',
-           'infer_defaults', 'fit_main']
+__all__ = ['REGIMES', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult', 'FitConfig',
+           'perturb_visible', 'SegmentSampler', 'fit', 'infer_defaults', 'fit_main']
 
 # %% ../nbs/07_train.ipynb #078a7911
 @dataclass
@@ -147,35 +148,6 @@ def _window_axis(size: int, crop: int, margin: int, circular: bool, g: torch.Gen
     mask[lo:hi] = True
     return idx, mask
 
-# %% ../nbs/07_train.ipynb #85484acc
-def _save_checkpoint(path, model, opt, it, gens, losses, cache, meta) -> Path:
-    "Write the full training state at iteration `it` to `path` atomically (safetensors + JSON, no pickle); never a non-finite one."
-    t = {f'model.{k}': v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    ot, groups = optimizer_tensors(opt)
-    t.update(ot)
-    bad = [k for k, v in t.items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad: raise ValueError(f"{path}: not writing a checkpoint of iteration {it} with non-finite values in {', '.join(bad[:3])}")
-    for name, gen in gens.items(): t[f'rng.{name}'] = gen.get_state().clone()
-    t['losses'] = torch.tensor(losses, dtype=torch.float64)
-    for (tr, fr), h in cache.items(): t[f'cache.{tr}.{fr}'] = h.detach().cpu().contiguous()
-    md = {'format': 'nca_nb.checkpoint', 'iteration': str(it), 'config': json.dumps(model.config),
-          'groups': json.dumps(groups), 'meta': json.dumps(meta)}
-    return atomic_write(path, lambda p: save_file(t, p, metadata=md))
-
-def _load_checkpoint(path, model, opt, gens, device) -> tuple[int, list, dict, dict]:
-    "Restore model, optimiser and generators from `path`; returns (iteration, losses, cache, meta)."
-    md, t = read_safetensors(path, 'nca_nb.checkpoint', 'training checkpoint')
-    if json.loads(md['config']) != model.config:
-        raise ValueError(f"{path}: checkpoint was made for a model {json.loads(md['config'])}, not {model.config}")
-    model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith('model.')})
-    restore_optimizer(opt, {k: v.to(device) if not k.endswith('.step') else v for k, v in t.items() if k.startswith('opt.')}, json.loads(md['groups']))
-    for name, gen in gens.items(): gen.set_state(t[f'rng.{name}'])
-    cache = {}
-    for k, v in t.items():
-        if k.startswith('cache.'):
-            _, tr, fr = k.split('.'); cache[(int(tr), int(fr))] = v.to(device)
-    return int(md['iteration']), t['losses'].tolist(), cache, json.loads(md['meta'])
-
 # %% ../nbs/07_train.ipynb #6b5a5b05
 @dataclass
 class FitResult:
@@ -186,33 +158,79 @@ class FitResult:
 
 REGIMES = ('single', 'multi', 'stratified', 'curriculum')
 
+@dataclass
+class FitConfig:
+    "Every training setting of `fit`, with its default."
+    regime: str = 'multi'              # how segments are drawn: single, multi, stratified or curriculum
+    iters: int = 1000                  # training iterations
+    batch: int = 8                     # segments per batch
+    n_min: int = 1                     # shortest multi-step segment, in observed frames
+    n_max: int = 8                     # longest multi-step segment, in observed frames (the horizon)
+    lr: float = 2e-3                   # Adam learning rate
+    lr_drop: tuple = (0.5, 0.1)        # (at, factor): the learning rate is ×factor from `at`, a fraction of iters if <= 1, else an iteration
+    weights: dict | None = None        # {stratum: weight}, naming every stratum (default: growth-emphasised for stratified, else equal)
+    switch_at: float = 0.5             # curriculum: fraction of the iterations trained single-step first
+    crop: int | tuple | None = None    # train on random windows of this size (or (h, w)) plus context; None: whole frames
+    intermediate: bool = False         # loss at every observed frame of a segment, not only its end
+    hidden_cache: bool = False         # start segments from the model's own predicted hidden state where known
+    seed: int = 0                      # seed of the segments drawn (and, + 1, of the stochastic updates)
+    noise: float = 0.                  # uniform noise of amplitude up to this on the visible start channels
+    seed_share: float = 0.             # share of the segments of a 'grow' phase that start at its first frame, the seed
+    links: dict | None = None          # {trajectory: (source, frame)}: frame 0 takes the cached hidden state of the source's frame
+    validate: float = 0.               # share of the last frames of each stratum held out to check the model
+    checkpoint_every: int = 100        # iterations between checkpoints (the last iteration always writes one)
+
+    def __post_init__(self):
+        if self.regime not in REGIMES: raise ValueError(f"regime must be one of {REGIMES}, not {self.regime!r}")
+        if not 0 <= self.validate < 1: raise ValueError(f"validate must be the share of frames held out, in [0, 1), not {self.validate}")
+        for k in ('iters', 'checkpoint_every'):
+            v = getattr(self, k)
+            if isinstance(v, bool) or int(v) != v or v <= 0: raise ValueError(f"{k} must be a positive integer, not {v}")
+            setattr(self, k, int(v))
+        if self.batch < 1: raise ValueError(f"batch must be >= 1, not {self.batch}")
+        if self.regime != 'single' and not 1 <= self.n_min <= self.n_max: raise ValueError(f"need 1 <= n_min <= n_max, got n_min={self.n_min}, n_max={self.n_max}")
+        if not (self.lr > 0 and math.isfinite(self.lr)): raise ValueError(f"lr must be a positive learning rate, not {self.lr}")
+        if not (len(self.lr_drop) == 2 and self.lr_drop[0] >= 0 and self.lr_drop[1] > 0 and math.isfinite(self.lr_drop[1])):
+            raise ValueError(f"lr_drop must be (at, factor) with at >= 0 and a factor > 0, not {self.lr_drop}")
+        if not 0 <= self.switch_at <= 1: raise ValueError(f"switch_at must be a fraction of the iterations, in [0, 1], not {self.switch_at}")
+        if self.crop is not None:
+            self.crop = (int(self.crop), int(self.crop)) if np.isscalar(self.crop) else tuple(int(c) for c in self.crop)
+            if min(self.crop) < 1: raise ValueError(f"crop must be positive, not {self.crop}")
+        if not (self.noise >= 0 and math.isfinite(self.noise)): raise ValueError(f"noise must be a finite amplitude >= 0, not {self.noise}")
+        if not 0 <= self.seed_share <= 1: raise ValueError(f"seed_share must be a probability in [0, 1], not {self.seed_share}")
+
+    def loop_config(self) -> LoopConfig:
+        "The loop's part: Adam (its default epsilon), the learning-rate drop, the checkpoint interval."
+        return LoopConfig(iters=self.iters, lr=self.lr, lr_drop_at=_lr_drop_iter(self.lr_drop, self.iters), lr_factor=self.lr_drop[1],
+                          adam_eps=1e-8, checkpoint_every=self.checkpoint_every)
+
+def _fit_config(config: FitConfig | None, overrides: dict) -> FitConfig:
+    "`config` (default `FitConfig()`) with the fields named in `overrides` replaced; one `ValueError` for a name that is not a field."
+    names = [f.name for f in fields(FitConfig)]
+    if unknown := sorted(set(overrides) - set(names)): raise ValueError(f"fit: unknown setting(s) {unknown}; the settings (FitConfig fields) are {names}")
+    if config is not None and not isinstance(config, FitConfig):
+        raise ValueError(f"fit: config must be a FitConfig or None, not {type(config).__name__} {config!r}; give settings by name, e.g. fit(model, data, regime='single')")
+    return replace(config if config is not None else FitConfig(), **overrides)
+
 def _data_fingerprint(trajs) -> str:
     "SHA-1 of the frames (shape and bytes): a resumed run must see the same data."
     h = hashlib.sha1()
     for tr in trajs: h.update(str(tuple(tr.frames.shape)).encode()); h.update(tr.frames.numpy().tobytes())
     return h.hexdigest()
 
-def _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise=0., seed_share=0., validate=0.):
-    "One clear `ValueError` for each way the arguments of `fit` can be wrong."
-    if regime not in REGIMES: raise ValueError(f"regime must be one of {REGIMES}, not {regime!r}")
-    if not 0 <= validate < 1: raise ValueError(f"validate must be the share of frames held out, in [0, 1), not {validate}")
-    if int(iters) != iters or iters <= 0: raise ValueError(f"iters must be a positive integer, not {iters}")
-    if batch < 1: raise ValueError(f"batch must be >= 1, not {batch}")
+def _check_data(model, trajs, strata, cfg: FitConfig):
+    "One clear `ValueError` for each way a valid `FitConfig` and the model can be wrong for these data."
     for i, tr in enumerate(trajs):
         if tr.n_visible != model.n_visible:
             raise ValueError(f"trajectory {i} ({tr.system}) has {tr.n_visible} visible channels but the model observes {model.n_visible} (model channels={model.channels}, n_visible={model.n_visible})")
-    if regime != 'single':
-        if not 1 <= n_min <= n_max: raise ValueError(f"need 1 <= n_min <= n_max, got n_min={n_min}, n_max={n_max}")
-        short = [f"{s.name} ({len(s)} frames)" for s in strata if len(s) <= n_max]
-        if short: raise ValueError(f"horizon n_max={n_max} (--horizon) is too long: a segment t→t+{n_max} needs {n_max + 1} frames, but {', '.join(short)} "
+    if cfg.regime != 'single':
+        short = [f"{s.name} ({len(s)} frames)" for s in strata if len(s) <= cfg.n_max]
+        if short: raise ValueError(f"horizon n_max={cfg.n_max} (--horizon) is too long: a segment t→t+{cfg.n_max} needs {cfg.n_max + 1} frames, but {', '.join(short)} "
                                    f"{'is' if len(short) == 1 else 'are'} shorter; use n_max <= {min(len(s) for s in strata) - 1}")
     sizes = {tuple(tr.frames.shape[-2:]) for tr in trajs}
-    if len(sizes) > 1 and crop is None: raise ValueError(f"trajectories have different frame sizes {sorted(sizes)}; pass crop= to train on windows of one size")
-    if crop is not None and min(crop) < 1: raise ValueError(f"crop must be positive, not {crop}")
-    if not (noise >= 0 and math.isfinite(noise)): raise ValueError(f"noise must be a finite amplitude >= 0, not {noise}")
-    if not 0 <= seed_share <= 1: raise ValueError(f"seed_share must be a probability in [0, 1], not {seed_share}")
-    if seed_share and not any(_starts_at_seed(s) for s in strata):
-        raise ValueError(f"seed_share={seed_share} needs a 'grow' phase starting at a trajectory's first frame (the seed); the strata are {[s.name for s in strata]}")
+    if len(sizes) > 1 and cfg.crop is None: raise ValueError(f"trajectories have different frame sizes {sorted(sizes)}; pass crop= to train on windows of one size")
+    if cfg.seed_share and not any(_starts_at_seed(s) for s in strata):
+        raise ValueError(f"seed_share={cfg.seed_share} needs a 'grow' phase starting at a trajectory's first frame (the seed); the strata are {[s.name for s in strata]}")
 
 def _lr_drop_iter(lr_drop, iters: int) -> int:
     "The iteration where the learning rate drops: `at` is a fraction of `iters` if <= 1, else an iteration number."
@@ -254,28 +272,12 @@ def _gather(trajs, strata, idx, t, n, model, crop, g, device):
     mask = torch.stack(masks)[:, None].to(device=device, dtype=x.dtype)
     return x, y, mask, wins
 
-def _train_step(model, opt, x0, y, mask, intermediate, gstep):
-    "Roll out `n` observed frames (K substeps each) from `x0`; MSE on visible channels; normalised-gradient Adam step, taken only if loss, gradients and new weights are finite."
-    nv, K, n = model.n_visible, model.substeps, y.shape[0]
-    x, loss, states = x0, 0., []
-    for j in range(n):
-        x = model.rollout(x, K, grad=True, generator=gstep)
-        states.append(x)
-        if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :nv], y[j], mask)
-    loss = loss / (n if intermediate else 1)
-    if not torch.isfinite(loss): raise FloatingPointError(f"loss {loss.item()}")
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    normalise_grads(model.parameters())
-    params = [p for p in model.parameters() if p.grad is not None]
-    if not all(torch.isfinite(p.grad).all() for p in params): raise FloatingPointError(f"non-finite gradients at loss {loss.item():.3g}")
-    before = [p.detach().clone() for p in params]
-    opt.step()
-    if not all(torch.isfinite(p).all() for p in params):
-        with torch.no_grad():
-            for p, b in zip(params, before): p.copy_(b)
-        raise FloatingPointError(f"non-finite weights after the step at loss {loss.item():.3g}")
-    return loss.item(), [s.detach() for s in states]
+def _segment_loss(states: list, y, mask, n_visible: int, intermediate: bool):
+    "The masked MSE of the visible channels of the states kept after each observed frame: at the segment's end, or the mean over all of them."
+    n, loss = len(states), 0.
+    for j, x in enumerate(states):
+        if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :n_visible], y[j], mask)
+    return loss / (n if intermediate else 1)
 
 # %% ../nbs/07_train.ipynb #1173a383
 def perturb_visible(x: torch.Tensor, noise: float, n_visible: int, g: torch.Generator) -> torch.Tensor:
@@ -286,82 +288,74 @@ def perturb_visible(x: torch.Tensor, noise: float, n_visible: int, g: torch.Gene
     return torch.cat([x[:, :n_visible] + e, x[:, n_visible:]], 1).contiguous(memory_format=torch.channels_last)
 
 # %% ../nbs/07_train.ipynb #ebf4a548
-def fit(model: NCA, data, regime: str = 'multi', iters: int = 1000, batch: int = 8, n_min: int = 1, n_max: int = 8,
-        lr: float = 2e-3, lr_drop=(0.5, 0.1), weights: dict | None = None, switch_at: float = 0.5, crop=None,
-        intermediate: bool = False, hidden_cache: bool = False, seed: int = 0, checkpoint=None,
-        checkpoint_every: int = 100, device='cpu', progress: bool = True, callback=None, noise: float = 0., seed_share: float = 0.,
-        links: dict | None = None, validate: float = 0.) -> FitResult:
-    "Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) with one of the regimes; resumable; `validate`: share of each stratum's last frames held out."
-    trajs, strata = make_strata(data, weights, growth_default=regime == 'stratified')
-    if crop is not None: crop = (int(crop), int(crop)) if np.isscalar(crop) else tuple(int(c) for c in crop)
-    _check_fit_args(model, trajs, strata, regime, iters, batch, n_min, n_max, crop, noise, seed_share, validate)
-    held = _hold_out(strata, validate, 2 if regime == 'single' else n_max + 1)
-    linked = _resolve_links(links, data, trajs, hidden_cache, model.n_visible)
-    iters, device = int(iters), torch.device(device)
-    model.to(device).train()
-    skip_dead, model.skip_dead = model.skip_dead, model.alive_masking and device.type == 'cpu'   # same steps, MLP only near live cells (00_core)
-    gs = torch.Generator().manual_seed(int(seed))                                # sampling, on the CPU
-    gd = torch.Generator(device=device).manual_seed(int(seed) + 1)               # stochastic updates, on the device
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    drop_at, switch = _lr_drop_iter(lr_drop, iters), int(round(switch_at * iters))
-    settings = dict(regime=regime, iters=iters, batch=batch, n_min=n_min, n_max=n_max, lr=lr, lr_drop=[drop_at, lr_drop[1]],
-                    switch=switch if regime == 'curriculum' else None, crop=crop and list(crop), intermediate=intermediate,
-                    hidden_cache=hidden_cache, seed=seed, strata=[[s.name, s.start, s.stop, s.weight] for s in strata],
-                    data=_data_fingerprint(trajs))
-    if noise: settings['noise'] = float(noise)              # only when used, so older checkpoints still resume
-    if seed_share: settings['seed_share'] = float(seed_share)
-    if links: settings['links'] = {str(k): [str(src), int(fr)] for k, (src, fr) in links.items()}
-    if validate: settings['validate'] = float(validate)
-    it0, losses, cache = 0, [], {}
-    counts = {'strata': [0] * len(strata), 'n': {}}
-    ckpt = None if checkpoint is None else Path(checkpoint)
-    if ckpt is not None and ckpt.exists():
-        it0, losses, cache, meta = _load_checkpoint(ckpt, model, opt, {'sample': gs, 'step': gd}, device)
-        free = ('iters', 'lr_drop', 'switch') if meta['settings'].get('iters') != iters else ()   # a longer run may reschedule
-        diff = {k: (meta['settings'].get(k), v) for k, v in settings.items() if k not in free and meta['settings'].get(k) != json.loads(json.dumps(v))}
-        if diff: raise ValueError(f"{ckpt}: checkpoint was made with other settings (checkpoint, now): {diff}; delete it or match them")
-        counts = meta['counts']
-        if it0 > iters: raise ValueError(f"{ckpt}: checkpoint is at iteration {it0}, past iters={iters}; use iters >= {it0}, or another checkpoint")
-    resumed_from, good = (it0 if it0 else None), (it0 if it0 else None)   # `good`: iteration of the last finite checkpoint
-    frames_dev = trajs  # frames stay on the CPU; each batch is gathered then moved
+class SegmentSampler(Sampler):
+    "Batches of segments of observed trajectories under a `FitConfig`, and the hidden-state cache they leave."
+    free_on_extend = ('iters', 'lr_drop', 'switch')        # a longer run may reschedule these
+
+    def __init__(self, model: NCA, data, cfg: FitConfig, device='cpu'):
+        self.model, self.cfg, self.device = model, cfg, torch.device(device)
+        self.trajs, self.strata = make_strata(data, cfg.weights, growth_default=cfg.regime == 'stratified')
+        _check_data(model, self.trajs, self.strata, cfg)
+        self.held = _hold_out(self.strata, cfg.validate, 2 if cfg.regime == 'single' else cfg.n_max + 1)
+        self.linked = _resolve_links(cfg.links, data, self.trajs, cfg.hidden_cache, model.n_visible)
+        self.switch = int(round(cfg.switch_at * cfg.iters))
+        self.gs = torch.Generator().manual_seed(int(cfg.seed))                               # sampling, on the CPU
+        self.gd = torch.Generator(device=self.device).manual_seed(int(cfg.seed) + 1)         # stochastic updates, on the device
+        self.generators = {'sample': self.gs, 'step': self.gd}
+        self.cache, self.counts = {}, {'strata': [0] * len(self.strata), 'n': {}}
+        c = cfg
+        self.settings = dict(regime=c.regime, iters=c.iters, batch=c.batch, n_min=c.n_min, n_max=c.n_max, lr=c.lr, lr_drop=[_lr_drop_iter(c.lr_drop, c.iters), c.lr_drop[1]],
+                             switch=self.switch if c.regime == 'curriculum' else None, crop=c.crop and list(c.crop), intermediate=c.intermediate,
+                             hidden_cache=c.hidden_cache, seed=c.seed, strata=[[s.name, s.start, s.stop, s.weight] for s in self.strata],
+                             data=_data_fingerprint(self.trajs))
+        if c.noise: self.settings['noise'] = float(c.noise)              # only when used, so older checkpoints still resume
+        if c.seed_share: self.settings['seed_share'] = float(c.seed_share)
+        if c.links: self.settings['links'] = {str(k): [str(src), int(fr)] for k, (src, fr) in c.links.items()}
+        if c.validate: self.settings['validate'] = float(c.validate)
+
+    def batch(self, it: int) -> Batch:
+        c, m = self.cfg, self.model
+        idx, t, n = draw_segments(self.strata, c.regime, c.batch, c.n_min, c.n_max, self.gs, it, self.switch, c.seed_share)
+        x, y, mask, wins = _gather(self.trajs, self.strata, idx, t, n, m, c.crop, self.gs, self.device)   # frames stay on the CPU; each batch is moved
+        x = init_state(x, m)
+        if c.noise: x = perturb_visible(x, c.noise, m.n_visible, self.gs)
+        if c.hidden_cache:
+            _refresh_links(self.cache, self.linked)
+            _apply_cache(x, self.cache, self.strata, idx, t, wins, m)
+        return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y, mask, m.n_visible, c.intermediate),
+                     self.gd, dict(idx=idx, t=t, n=n, wins=wins, mask=mask))
+
+    def update(self, it: int, batch: Batch, states: list) -> None:
+        b = batch.info
+        if self.cfg.hidden_cache: _store_cache(states, self.cache, self.trajs, self.strata, b['idx'], b['t'], b['wins'], b['mask'], self.model)
+        for i in b['idx'].tolist(): self.counts['strata'][i] += 1
+        self.counts['n'][str(b['n'])] = self.counts['n'].get(str(b['n']), 0) + 1
+
+    def state(self, path: Path, iteration: int) -> tuple[dict, dict]:
+        return {f'cache.{tr}.{fr}': h for (tr, fr), h in self.cache.items()}, {'counts': self.counts}
+
+    def load(self, path: Path, tensors: dict, meta: dict) -> None:
+        self.cache = {tuple(int(i) for i in k.split('.')[1:]): v for k, v in tensors.items() if k.startswith('cache.')}
+        self.counts = meta['counts']
+
+# %% ../nbs/07_train.ipynb #c9b101b8
+def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, device='cpu', progress: bool = True, callback=None, **overrides) -> FitResult:
+    "Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) under `config`, with fields replaced by `overrides`; resumable from `checkpoint`."
+    cfg, device = _fit_config(config, overrides), torch.device(device)
+    model.to(device)
+    sampler = SegmentSampler(model, data, cfg, device)
     t_start = time.time()
-    bar = core.progress(range(it0, iters), quiet=not progress, label='iteration ' if not it0 else f'resumed at {it0}, iteration ')
-    try:
-        for it in bar:
-            for grp in opt.param_groups: grp['lr'] = lr * (lr_drop[1] if it >= drop_at else 1.)
-            idx, t, n = draw_segments(strata, regime, batch, n_min, n_max, gs, it, switch, seed_share)
-            x, y, mask, wins = _gather(frames_dev, strata, idx, t, n, model, crop, gs, device)
-            x = init_state(x, model)
-            if noise: x = perturb_visible(x, noise, model.n_visible, gs)
-            if hidden_cache:
-                _refresh_links(cache, linked)
-                _apply_cache(x, cache, strata, idx, t, wins, model)
-            try: loss, states = _train_step(model, opt, x, y, mask, intermediate, gd)
-            except FloatingPointError as e:
-                last = f"last good checkpoint: {ckpt} (iteration {good})" if good is not None else 'no checkpoint written yet' if ckpt else 'no checkpoint (checkpoint=None)'
-                raise ValueError(f"training diverged at iteration {it + 1} ({e}); the model keeps its weights after iteration {it}; {last}; "
-                                 f"try a lower lr or a shorter horizon") from None
-            if hidden_cache: _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model)
-            losses.append(loss)
-            for i in idx.tolist(): counts['strata'][i] += 1
-            counts['n'][str(n)] = counts['n'].get(str(n), 0) + 1
-            bar.comment = f'loss {loss:.3g}'
-            if callback is not None: callback(it, loss)
-            if ckpt is not None and ((it + 1) % checkpoint_every == 0 or it + 1 == iters):
-                _save_checkpoint(ckpt, model, opt, it + 1, {'sample': gs, 'step': gd}, losses, cache, {'settings': settings, 'counts': counts})
-                good = it + 1
-        model.eval()
-        val = _validate(model, trajs, strata, held, crop, seed, device, validate) if validate else None
-    finally: model.eval(); model.skip_dead = skip_dead
-    tail = losses[-max(1, len(losses) // 10):]
-    info = dict(regime=regime, iters=iters, batch=batch, n_min=n_min, n_max=n_max, lr=lr, lr_drop=[drop_at, lr_drop[1]],
-                switch_at=settings['switch'], intermediate=intermediate, hidden_cache=hidden_cache, crop=settings['crop'],
-                seed=seed, noise=float(noise), seed_share=float(seed_share), links=settings.get('links'), substeps=model.substeps, device=str(device),
-                strata=[dict(name=s.name, traj=s.traj, frames=[s.start, s.stop], weight=round(s.weight, 6), drawn=c) for s, c in zip(strata, counts['strata'])],
+    r = train(model, sampler, cfg.loop_config(), checkpoint, progress_bar=progress, callback=callback)
+    val = _validate(model, sampler.trajs, sampler.strata, sampler.held, cfg.crop, cfg.seed, device, cfg.validate) if cfg.validate else None
+    s, counts, tail = sampler.settings, sampler.counts, r.losses[-max(1, len(r.losses) // 10):]
+    info = dict(regime=cfg.regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, lr=cfg.lr, lr_drop=s['lr_drop'],
+                switch_at=s['switch'], intermediate=cfg.intermediate, hidden_cache=cfg.hidden_cache, crop=s['crop'],
+                seed=cfg.seed, noise=float(cfg.noise), seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
+                strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6), drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
-                resumed_from=resumed_from, seconds=round(time.time() - t_start, 2), validation=val)
-    return FitResult(model, losses, info)
+                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val)
+    return FitResult(model, r.losses, info)
 
 # %% ../nbs/07_train.ipynb #7116a5a2
 def _validate(model, trajs, strata, held, crop, seed, device, frac) -> dict:
@@ -371,19 +365,22 @@ def _validate(model, trajs, strata, held, crop, seed, device, frac) -> dict:
     nv, circ, binary = model.n_visible, model.padding == 'circular', _is_binary(trajs)
     g = torch.Generator(device=device).manual_seed(int(seed) + 2)
     se = sp = right = right_p = cells = 0.
-    with torch.no_grad():
-        for i, a, b in held:
-            fr = trajs[strata[i].traj].frames[a - 1:b, :nv]
-            (H, W), m = fr.shape[-2:], _margin(model, b - a)
-            rows, rm = _window_axis(H, crop[0], m, circ, None) if crop else (torch.arange(H), torch.ones(H, dtype=torch.bool))
-            cols, cm = _window_axis(W, crop[1], m, circ, None) if crop else (torch.arange(W), torch.ones(W, dtype=torch.bool))
-            fr, keep = fr[:, :, rows[:, None], cols[None, :]], rm[:, None] & cm[None, :]
-            x, pred = init_state(fr[:1], model).to(device), []
-            for _ in range(b - a):
-                x = model.rollout(x, model.substeps, generator=g); pred.append(x[0, :nv].cpu())
-            pred, truth, last = torch.stack(pred)[..., keep], fr[1:][..., keep], fr[:1][..., keep]
-            se += ((pred - truth) ** 2).sum().item(); sp += ((last - truth) ** 2).sum().item(); cells += truth.numel()
-            if binary: right += ((pred > 0.5) == (truth > 0.5)).sum().item(); right_p += ((last > 0.5) == (truth > 0.5)).sum().item()
+    skip_dead, model.skip_dead = model.skip_dead, model.alive_masking and torch.device(device).type == 'cpu'   # as in training: the MLP only near live cells (00_core)
+    try:
+        with torch.no_grad():
+            for i, a, b in held:
+                fr = trajs[strata[i].traj].frames[a - 1:b, :nv]
+                (H, W), m = fr.shape[-2:], _margin(model, b - a)
+                rows, rm = _window_axis(H, crop[0], m, circ, None) if crop else (torch.arange(H), torch.ones(H, dtype=torch.bool))
+                cols, cm = _window_axis(W, crop[1], m, circ, None) if crop else (torch.arange(W), torch.ones(W, dtype=torch.bool))
+                fr, keep = fr[:, :, rows[:, None], cols[None, :]], rm[:, None] & cm[None, :]
+                x, pred = init_state(fr[:1], model).to(device), []
+                for _ in range(b - a):
+                    x = model.rollout(x, model.substeps, generator=g); pred.append(x[0, :nv].cpu())
+                pred, truth, last = torch.stack(pred)[..., keep], fr[1:][..., keep], fr[:1][..., keep]
+                se += ((pred - truth) ** 2).sum().item(); sp += ((last - truth) ** 2).sum().item(); cells += truth.numel()
+                if binary: right += ((pred > 0.5) == (truth > 0.5)).sum().item(); right_p += ((last > 0.5) == (truth > 0.5)).sum().item()
+    finally: model.skip_dead = skip_dead
     mse, pers = se / cells, sp / cells
     out.update(mse=mse if math.isfinite(mse) else None, persistence_mse=pers, diverged=not math.isfinite(mse),
                beats_persistence=math.isfinite(mse) and (mse < pers or mse == pers == 0))
@@ -548,75 +545,103 @@ RECIPES = {
 _RECIPE_WHY = {
     'binary': ("binary frames: the recipe of nca-nb demo (single-step on noise-perturbed starts), which learns Life exactly on unseen patterns",
                dict(regime='a deterministic rule is fixed by its pairs t → t+1', iters="the demo's budget", batch="the demo's",
-                    crop="the demo's: random 24×24 windows", lr="the demo's, ×0.1 at 70 % of the iterations",
+                    crop="the demo's: random 24×24 windows", lr="the demo's", lr_drop="the demo's: ×0.1 at 70 % of the iterations",
                     noise='noisy starts teach the model to pull its own drifting states back, so long rollouts stay exact')),
     'general': ("continuous frames: the general recipe (multi-step on whole frames)",
                 dict(regime='multi-step: rollouts of 1..horizon frames', iters='default', batch='default', crop='whole frames',
-                     lr='default, ×0.1 at half of the iterations', noise='none')),
+                     lr='default', lr_drop='default: ×0.1 at half of the iterations', noise='none')),
 }
+
+class _Recipe:
+    "The default of a training option that `RECIPES` sets by the kind of data, until the data are read; shown as such by --help."
+    def __init__(self, key: str): self.key = key
+    def __repr__(self):
+        note = {'regime': '; stratified with --phase', 'crop': ' (whole frames); smaller when a step does not fit in memory'}.get(self.key, '')
+        return f"{RECIPES['binary'][self.key]} for binary frames, else {RECIPES['general'][self.key]}{note}"
+
+def _pairs(specs, option: str, value, example: str) -> dict | None:
+    "The `NAME=VALUE` specs of a repeatable option as `{name: value(VALUE)}` (None if none); one `ValueError` naming the option for a bad one."
+    out = {}
+    for spec in specs or []:
+        name, eq, rest = spec.partition('=')
+        try:
+            if not (eq and name and rest): raise ValueError
+            out[name] = value(rest)
+        except ValueError: raise ValueError(f"{option} {spec!r}: expected {example}") from None
+    return out or None
+
+def _source_frame(s: str) -> tuple[str, int]:
+    "`SOURCE:FRAME` -> (source, frame)."
+    src, colon, fr = s.rpartition(':')
+    if not (src and colon): raise ValueError(s)
+    return src, int(fr)
+
+def _on_off(s: str) -> bool:
+    if s not in ('on', 'off'): raise argparse.ArgumentTypeError(f"expected on or off, not {s!r}")
+    return s == 'on'
+
+def _model_options(p) -> None:
+    "An option for each NCA constructor parameter but `n_visible` (the frames fix it): type and help from the signature and its comments, default None (read from the frames)."
+    hints, docs = typing.get_type_hints(NCA.__init__), docments(NCA.__init__, full=True)
+    read = set(infer_defaults(Trajectory(torch.zeros(2, 1, 1, 1)))[0])                  # what infer_defaults chooses from the frames
+    for k, d in docs.items():
+        if k in ('self', 'return', 'n_visible'): continue
+        t, name = hints.get(k, str), '--' + k.replace('_', '-')
+        h = f"{d['docment'] or k} (default: {'read from the frames' if k in read else d['default']})"
+        if t is bool: p.add_argument(name, action=argparse.BooleanOptionalAction, default=None, help=h)
+        else: p.add_argument(name, type=t, default=None, help=h, metavar='K1,K2,...' if k == 'perception' else t.__name__.upper())
+    p.add_argument('--alive-mask', dest='alive_masking', type=_on_off, default=argparse.SUPPRESS, metavar='on|off', help='the same as --alive-masking / --no-alive-masking')
 
 def _fit_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='nca-nb fit', description="Learn a system's update rule from its frames; write the model (.safetensors).")
     p.add_argument('frames', nargs='*', help='trajectories: GIF / MP4 / TIFF / PNG folder / .npy frames, or a trajectory .npz with phases')
     p.add_argument('--out', required=True, help='model file to write (.safetensors)')
-    p.add_argument('--regime', choices=REGIMES, help='default: stratified with --phase, else single for binary frames and multi otherwise')
-    p.add_argument('--iters', type=int, help='training iterations (default 3000 for binary frames, else 1000)')
-    p.add_argument('--horizon', type=int, default=8, help='n_max: longest segment in observed frames for multi-step regimes (default 8)')
-    p.add_argument('--n-min', type=int, default=1, help='shortest multi-step segment (default 1)')
-    p.add_argument('--batch', type=int, help='segments per batch (default 16 for binary frames, else 8)')
-    p.add_argument('--lr', type=float, help='Adam learning rate (default 5e-3 for binary frames, dropped x0.1 at 70 %%; else 2e-3, dropped at half)')
-    p.add_argument('--switch-at', type=float, default=0.5, help='curriculum: fraction of iterations trained single-step first')
-    p.add_argument('--intermediate', action='store_true', help='loss at every observed frame of a segment, not only its end')
-    p.add_argument('--hidden-cache', action='store_true', help="start segments from the model's own predicted hidden state where known")
-    p.add_argument('--crop', type=int, help='train on random windows of this size plus context (default 24 for binary frames; chosen for you when full frames do not fit in memory)')
-    p.add_argument('--max-memory', type=float, metavar='GB', help='memory a training step may use (default: half of the available memory)')
-    p.add_argument('--noise', type=float, help='uniform noise of amplitude up to this on the visible start channels (default 0.15 for binary frames, else 0)')
-    p.add_argument('--seed-share', type=float, default=0., help="share of segments of a 'grow' phase that start at its first frame, the seed (default 0)")
-    p.add_argument('--validate', type=float, default=0.15, metavar='FRAC', help='share of the last frames of each trajectory (or phase) held out to check the model (default 0.15)')
-    p.add_argument('--no-validate', action='store_true', help='train on every frame; no validation')
-    p.add_argument('--channels', type=int, help='state channels (visible + hidden)')
-    p.add_argument('--hidden', type=int, help='width of the update MLP')
-    p.add_argument('--perception', help="fixed kernels, comma-separated: identity, sobel, laplacian, mean")
-    p.add_argument('--learned-filters', type=int, help='learned 3x3 filters per channel (default 0)')
-    p.add_argument('--padding', choices=('zeros', 'circular'))
-    p.add_argument('--fire-rate', type=float)
-    p.add_argument('--alive-mask', choices=('on', 'off'))
-    p.add_argument('--substeps', type=int, help='NCA steps per observed frame (default 1)')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--device', default='cpu', help='cpu or cuda')
-    p.add_argument('--threads', type=int, default=_THREADS, help=f'torch CPU threads (default {_THREADS}: measured fastest for small grids)')
     p.add_argument('--phase', action='append', default=[], metavar='NAME=PATH:WEIGHT', help='a named stratum and its weight (repeatable)')
     p.add_argument('--checkpoint', help='checkpoint file: written every --checkpoint-every iterations, resumed from if it exists')
-    p.add_argument('--checkpoint-every', type=int, default=100)
+    p.add_argument('--device', default='cpu', help='cpu or cuda')
+    p.add_argument('--threads', type=int, default=_THREADS, help=f'torch CPU threads (default {_THREADS}: measured fastest for small grids)')
+    p.add_argument('--max-memory', type=float, metavar='GB', help='memory a training step may use (default: half of the available memory)')
+    p.add_argument('--no-validate', action='store_true', help='train on every frame; no validation')
     p.add_argument('--quiet', action='store_true', help='no progress')
+    t = p.add_argument_group('training (the fields of FitConfig)')
+    config_options(t, FitConfig, skip=('lr_drop', 'weights', 'links'), defaults={k: _Recipe(k) for k in RECIPES['binary']} | {'validate': 0.15})
+    h = field_help(FitConfig)
+    t.add_argument('--horizon', dest='n_max', type=int, default=argparse.SUPPRESS, help='the same as --n-max')
+    t.add_argument('--lr-drop', type=float, nargs=2, metavar=('AT', 'FACTOR'), default=_Recipe('lr_drop'), help=f"{h.get('lr_drop', 'lr_drop')} (default: {_Recipe('lr_drop')})")
+    t.add_argument('--weights', action='append', metavar='STRATUM=WEIGHT', help=f"{h.get('weights', 'weights')}; repeat for each stratum")
+    t.add_argument('--links', action='append', metavar='TRAJECTORY=SOURCE:FRAME', help=f"{h.get('links', 'links')}; repeatable, needs --hidden-cache")
+    _model_options(p.add_argument_group('model (the NCA constructor; defaults read from the frames are printed with their reasons)'))
     return p
 
+# %% ../nbs/07_train.ipynb #76cde11b
 def _model_config(a, trajs) -> tuple[dict, list[str]]:
     "The NCA config: data-read defaults overridden by the command line, and one printable line per setting."
     cfg, why = infer_defaults(trajs)
-    over = dict(channels=a.channels, hidden=a.hidden, perception=a.perception, learned_filters=a.learned_filters, padding=a.padding,
-                fire_rate=a.fire_rate, alive_masking=None if a.alive_mask is None else a.alive_mask == 'on', substeps=a.substeps)
-    lines = []
-    for k in ['n_visible', 'channels', 'hidden', 'perception', 'learned_filters', 'padding', 'fire_rate', 'alive_masking', 'substeps']:
-        if over.get(k) is not None:
-            cfg[k] = expand_perception(over[k]) if k == 'perception' else over[k]; src = 'from the command line'
+    sig, lines = inspect.signature(NCA.__init__).parameters, []
+    for k in ['n_visible'] + [k for k in sig if k not in ('self', 'n_visible')]:
+        if getattr(a, k, None) is not None:
+            cfg[k] = expand_perception(getattr(a, k)) if k == 'perception' else getattr(a, k); src = 'from the command line'
         else: src = why.get(k, 'no learned filters unless asked for' if k == 'learned_filters' else 'default')
-        cfg.setdefault(k, 0)
+        cfg.setdefault(k, sig[k].default)
         v = ','.join(cfg[k]) if k == 'perception' else cfg[k]
         lines.append(f"  {k:<16}{str(v):<28}{src}")
     return cfg, lines
 
-def _train_config(a, trajs) -> tuple[dict, list[str]]:
-    "The training settings: the recipe for this kind of data, overridden by the command line, and one printable line per setting."
+def _train_config(a, trajs) -> tuple[FitConfig, list[str]]:
+    "The `FitConfig` of the command line: the recipe for this kind of data where no option was given, and one printable line per recipe setting."
     kind = 'binary' if _is_binary(trajs) else 'general'
-    cfg, (title, why) = dict(RECIPES[kind]), _RECIPE_WHY[kind]
-    if a.phase: cfg['regime'], why = 'stratified', dict(why, regime='--phase given: each batch split across the named strata by weight')
-    lines = [f"training: {title}"]
-    for k in ['regime', 'iters', 'batch', 'crop', 'lr', 'noise']:
-        if getattr(a, k) is not None: cfg[k], src = getattr(a, k), 'from the command line'
-        else: src = why[k]
-        lines.append(f"  {k:<16}{str(cfg[k]):<28}{src}")
-    return cfg, lines
+    recipe, (title, why) = dict(RECIPES[kind]), _RECIPE_WHY[kind]
+    if a.phase: recipe['regime'], why = 'stratified', dict(why, regime='--phase given: each batch split across the named strata by weight')
+    lines, given = [f"training: {title}"], {}
+    for k in recipe:
+        v = getattr(a, k)
+        if isinstance(v, _Recipe): given[k], src = recipe[k], why[k]
+        else: given[k], src = (tuple(v) if k == 'lr_drop' else v), 'from the command line'
+        lines.append(f"  {k:<16}{str(given[k]):<28}{src}")
+    given |= dict(validate=0. if a.no_validate else a.validate,
+                  weights=_pairs(a.weights, '--weights', float, 'STRATUM=WEIGHT, e.g. grow=0.5'),
+                  links=_pairs(a.links, '--links', _source_frame, 'TRAJECTORY=SOURCE:FRAME, e.g. regen0=run0:300'))
+    return config_values(argparse.Namespace(**(vars(a) | given)), FitConfig), lines
 
 def _unique_names(a) -> dict:
     "`{name: (path, weight)}` of every trajectory: `--phase` names, then file stems; one `ValueError` if two would share a name."
@@ -655,7 +680,7 @@ def fit_main(argv) -> int:
     if not a.frames and not a.phase: raise ValueError("give at least one FRAMES path or --phase NAME=PATH:WEIGHT")
     if a.device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError(f"--device {a.device}: CUDA is not available here")
     with torch_threads(a.threads):
-        if a.phase:
+        if a.phase or a.links:
             named = _unique_names(a)
             data = {k: (read_trajectory(p, min_frames=2), w) for k, (p, w) in named.items()}
             trajs, files = [t for t, _ in data.values()], [p for p, _ in named.values()]
@@ -669,17 +694,14 @@ def fit_main(argv) -> int:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(a.seed)
             model = NCA(**cfg)
-        regime, n = tc['regime'], 1 if tc['regime'] == 'single' else a.horizon
+        n = 1 if tc.regime == 'single' else tc.n_max
         budget, why = _memory_budget(a.device, a.max_memory)
-        crop = None if tc['crop'] is None else (tc['crop'], tc['crop'])
-        crop, note = _plan_crop(model, [tuple(t.frames.shape[-2:]) for t in trajs], tc['batch'], n, crop, budget, why, fixed=a.crop is not None)
+        crop, note = _plan_crop(model, [tuple(t.frames.shape[-2:]) for t in trajs], tc.batch, n, tc.crop, budget, why, fixed=not isinstance(a.crop, _Recipe))
         if note: print(note)
-        validate = 0. if a.no_validate else a.validate
-        print(f"  regime {regime}, {tc['iters']} iterations, batch {tc['batch']}, horizon 1..{n}, seed {a.seed}, device {a.device}, threads {a.threads}, "
-              f"{'no validation' if not validate else f'validation on the last {validate:.0%} of each trajectory'}")
-        res = fit(model, data, regime=regime, iters=tc['iters'], batch=tc['batch'], n_min=a.n_min, n_max=a.horizon, lr=tc['lr'], lr_drop=tc['lr_drop'],
-                  switch_at=a.switch_at, crop=crop, noise=tc['noise'], seed_share=a.seed_share, intermediate=a.intermediate, hidden_cache=a.hidden_cache,
-                  seed=a.seed, checkpoint=a.checkpoint, checkpoint_every=a.checkpoint_every, device=a.device, progress=not a.quiet, validate=validate)
+        tc = replace(tc, crop=crop)
+        print(f"  regime {tc.regime}, {tc.iters} iterations, batch {tc.batch}, horizon 1..{n}, seed {tc.seed}, device {a.device}, threads {a.threads}, "
+              f"{'no validation' if not tc.validate else f'validation on the last {tc.validate:.0%} of each trajectory'}")
+        res = fit(model, data, tc, checkpoint=a.checkpoint, device=a.device, progress=not a.quiet)
         step = max(1, len(res.losses) // 200)
         info = dict(res.info, data=files, phases=a.phase, loss_curve=res.losses[::step], loss_curve_every=step, threads=a.threads,
                     command='nca-nb fit ' + ' '.join(map(str, argv)))
