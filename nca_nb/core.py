@@ -78,7 +78,7 @@ class NCA(nn.Module):
                  padding: str = 'zeros',    # `zeros` (dead outside) or `circular` (torus)
                  fire_rate: float = 0.5,    # probability that a cell updates in a step (1.0 = synchronous)
                  alive_masking: bool = True,  # kill cells with no alpha > threshold in their 3×3 neighbourhood
-                 alive_threshold: float = 0.1,
+                 alive_threshold: float = 0.1,  # a cell is alive where some alpha in its 3×3 neighbourhood exceeds this
                  substeps: int = 1,         # NCA steps per observed frame (used when learning from frames)
                 ):
         super().__init__()
