@@ -6,7 +6,8 @@ Docs: https://nca-nb.github.io/nca_nb/morpho.html.md"""
 
 # %% ../nbs/06_morpho.ipynb #e2e529ed
 from __future__ import annotations
-import argparse, csv, io, json, math, os, shutil, sys, time
+import argparse, csv, json, shutil, time
+from dataclasses import dataclass, asdict, fields
 from importlib.resources import files
 from pathlib import Path
 import numpy as np
@@ -14,15 +15,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
-from safetensors.torch import save_file
-from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, show_frames, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors, torch_threads
-from .core import progress as show_progress
+from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, show_frames, torch_threads
+from .loop import LoopConfig, Batch, Sampler, Diverged, first_nonfinite, read_checkpoint, write_checkpoint, train as train_loop
+from .cli import config_options
 from .trajectory import Trajectory
 
 # %% auto #0
 __all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'GROWING', 'ACCEPT', 'MORPHO_PHASES', 'data_dir', 'render_emoji', 'load_target',
-           'pad_target', 'growing_loss', 'new_growing_model', 'Diverged', 'growing_step', 'save_checkpoint',
-           'growing_info', 'read_checkpoint', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
+           'pad_target', 'GrowingConfig', 'growing_loss', 'new_growing_model', 'PoolSampler', 'growing_info',
+           'write_run_files', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
            'model_from_checkpoint', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing',
            'simulate_morpho', 'choose_checkpoint', 'read_loss_csv']
 
@@ -65,9 +66,46 @@ def pad_target(t: torch.Tensor, pad: int = 16) -> torch.Tensor:
     return F.pad(t, (pad, pad, pad, pad))
 
 # %% ../nbs/06_morpho.ipynb #6861999f
-GROWING = dict(size=40, pad=16, channels=16, pool=1024, batch=8, min_steps=64, max_steps=96, damage_n=3,
-               lr=2e-3, lr_after=2e-4, lr_drop_at=2000, adam_eps=1e-7, pool_dtype='float16')
-"The training configuration of the original regenerating experiment (steps drawn from [min_steps, max_steps))."
+@dataclass
+class GrowingConfig:
+    "The training configuration of the original regenerating experiment, with its target and seed."
+    size: int = 40                  # side of the target emoji, in cells
+    pad: int = 16                   # empty cells around the target (the grid's side is size + 2 × pad)
+    channels: int = 16              # cell-state channels: RGBA and the hidden ones
+    pool: int = 1024                # states in the pool
+    batch: int = 8                  # states sampled from the pool per iteration
+    min_steps: int = 64             # fewest NCA steps of an iteration's rollout
+    max_steps: int = 96             # the steps are drawn from [min_steps, max_steps)
+    damage_n: int = 3               # the lowest-loss states of a batch damaged with a random disc
+    lr: float = 2e-3                # Adam's learning rate
+    lr_after: float = 2e-4          # the learning rate from lr_drop_at on
+    lr_drop_at: int = 2000          # iteration from which the learning rate is lr_after
+    adam_eps: float = 1e-7          # Adam's epsilon (TensorFlow's default, as the original)
+    pool_dtype: str = 'float16'     # how the pool file stores the states (float32: a resume rounds nothing)
+    target: str = 'fox'             # the emoji: fox or cat
+    seed: int = 0                   # seeds the initialisation, the sampling, the damage and the fire masks; a resumed run keeps its own
+
+    def __post_init__(self):
+        for k, lo in dict(size=1, pad=0, channels=4, pool=1, batch=1, min_steps=1, max_steps=2, damage_n=0, lr_drop_at=0, seed=0).items():
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer)) or not np.isfinite(v) or int(v) != v or v < lo: raise ValueError(f"{k} must be a whole number >= {lo}, not {v!r}")
+            setattr(self, k, int(v))
+        for k in ('lr', 'lr_after', 'adam_eps'):
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v <= 0: raise ValueError(f"{k} must be a positive number, not {v!r}")
+            setattr(self, k, float(v))
+        if self.max_steps <= self.min_steps: raise ValueError(f"max_steps must be above min_steps ({self.min_steps}), not {self.max_steps}")
+        if self.batch > self.pool: raise ValueError(f"batch must be at most pool ({self.pool}), not {self.batch}")
+        if self.pool_dtype not in ('float16', 'float32'): raise ValueError(f"pool_dtype must be 'float16' or 'float32', not {self.pool_dtype!r}")
+        if self.target not in EMOJI: raise ValueError(f"unknown target {self.target!r}; choose from {sorted(EMOJI)}")
+
+    def loop(self, iters: int, checkpoint_every: int) -> LoopConfig:
+        "The loop's configuration: `lr` dropped by `lr_after / lr` at `lr_drop_at`."
+        return LoopConfig(iters=iters, lr=self.lr, lr_drop_at=self.lr_drop_at, lr_factor=self.lr_after / self.lr,
+                          adam_eps=self.adam_eps, checkpoint_every=checkpoint_every)
+
+GROWING = {k: v for k, v in asdict(GrowingConfig()).items() if k not in ('target', 'seed')}
+"The defaults of `GrowingConfig` without target and seed, as a plain dict (steps drawn from [min_steps, max_steps))."
 
 def growing_loss(x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     "Per-sample MSE between the RGBA channels of states `x` (B, C, H, W) and `target` (4, H, W), as the original (no clipping)."
@@ -81,98 +119,93 @@ def new_growing_model(channels: int = 16, generator: torch.Generator | None = No
     return m
 
 # %% ../nbs/06_morpho.ipynb #73dcb81d
-class Diverged(ValueError):
-    "Training went non-finite; raised before the non-finite values are applied or written."
+class PoolSampler(Sampler):
+    "The pool of the regenerating experiment: batches sampled from it (worst replaced by the seed, best damaged), their states written back."
+    def __init__(self, cfg: GrowingConfig, generator: torch.Generator, device='cpu', step_generator: torch.Generator | None = None, verbose: bool = False):
+        self.cfg, self.g, self.gd, self.verbose = cfg, generator, step_generator, verbose
+        self.target = pad_target(load_target(cfg.target, cfg.size), cfg.pad).to(device)
+        self.seed = seed_state(*self.target.shape[-2:], cfg.channels, 4).to(device)
+        self.pool = self.seed.repeat(cfg.pool, 1, 1, 1)
+        self.reseeded_at, self._reseeded = [], None                  # iterations whose pool was re-seeded; a re-seed not yet recorded
+        self.settings = asdict(cfg)
+        self.generators = {'sample': generator} | ({} if step_generator is None else {'step': step_generator})
 
-def _first_nonfinite(named) -> str | None:
-    "The name of the first floating-point tensor of `named` ((name, tensor) pairs) holding a NaN or an infinity, else None."
-    return next((k for k, v in named if v is not None and v.is_floating_point() and not bool(torch.isfinite(v).all())), None)
+    def batch(self, it: int) -> Batch:
+        c, g = self.cfg, self.g
+        if self._reseeded is not None:                                # the first iteration on a re-seeded pool
+            self.reseeded_at.append(it)
+            if self.verbose: print(f'{self._reseeded}: no pool file, pool re-seeded at iteration {it}', flush=True)
+            self._reseeded = None
+        idx = torch.randperm(self.pool.shape[0], generator=g)[:c.batch]
+        x0 = self.pool[idx].float()
+        order = growing_loss(x0, self.target).argsort(descending=True, stable=True).to(idx.device)
+        idx, x0 = idx[order], x0[order]
+        x0[:1] = self.seed
+        if c.damage_n: x0[-c.damage_n:] = random_damage(x0[-c.damage_n:], g)
+        steps = int(torch.randint(c.min_steps, c.max_steps, (1,), generator=g))
+        return Batch(x0, [steps], lambda ks: growing_loss(ks[-1], self.target).mean(), g if self.gd is None else self.gd, {'idx': idx})
 
-def growing_step(model: NCA, opt, pool: torch.Tensor, target: torch.Tensor, seed: torch.Tensor, cfg: dict,
-                 generator: torch.Generator, lr: float, step_generator: torch.Generator | None = None) -> float:
-    "One training iteration on a batch sampled from `pool` (updated in place); returns the batch loss. `step_generator` (default `generator`) draws the fire masks; `Diverged` (nothing changed) if the loss, a gradient or a new state is not finite."
-    idx = torch.randperm(pool.shape[0], generator=generator)[:cfg['batch']]
-    x0 = pool[idx].float()
-    order = growing_loss(x0, target).argsort(descending=True, stable=True).to(idx.device)
-    idx, x0 = idx[order], x0[order]
-    x0[:1] = seed
-    n = cfg['damage_n']
-    if n: x0[-n:] = random_damage(x0[-n:], generator)
-    steps = int(torch.randint(cfg['min_steps'], cfg['max_steps'], (1,), generator=generator))
-    opt.zero_grad(set_to_none=True)
-    with torch.enable_grad():
-        x = model.rollout(x0, steps, grad=True, generator=step_generator or generator)
-        loss = growing_loss(x, target).mean()
-        finite = bool(torch.isfinite(loss))
-        if finite: loss.backward()
-    bad = 'the loss' if not finite else (_first_nonfinite((f'the gradient of {k}', p.grad) for k, p in model.named_parameters())
-                                         or _first_nonfinite([('a new state', x.detach())]))
-    if bad:
-        opt.zero_grad(set_to_none=True)
-        raise Diverged(f'{bad} is not finite (loss {loss.item():.4g})')
-    normalise_grads(model.parameters())
-    for grp in opt.param_groups: grp['lr'] = lr
-    opt.step()
-    pool[idx] = x.detach().to(pool.dtype)
-    return loss.item()
+    def update(self, it: int, batch: Batch, states: list) -> None:
+        self.pool[batch.info['idx']] = states[-1].to(self.pool.dtype)
+
+    def state(self, path: Path, iteration: int) -> tuple[dict, dict]:
+        "Write the pool beside the checkpoint as `pool-NNNNNN.npy` (atomically, before the checkpoint); its name and the re-seeds as metadata."
+        arr = self.pool.cpu().numpy().astype(self.cfg.pool_dtype)    # a finite float32 state can overflow float16
+        if not np.isfinite(arr).all(): raise Diverged(f"{path}: the pool (as {self.cfg.pool_dtype}) is not finite: no checkpoint written")
+        name = f'pool-{iteration:06d}.npy'
+        def write(p):
+            with open(p, 'wb') as fh: np.save(fh, arr)
+        atomic_write(Path(path).parent / name, write)
+        return {}, {'pool': name, 'pool_reseeded_at': list(self.reseeded_at)}
+
+    def load(self, path: Path, tensors: dict, meta: dict) -> None:
+        "Read the pool file the checkpoint names; without it (e.g. a run resumed from git), re-seed the pool and record where."
+        self.reseeded_at = list(meta.get('pool_reseeded_at', []))
+        f = Path(path).parent / meta['pool'] if meta.get('pool') else None
+        if f is None or not f.exists(): self._reseeded = Path(path).parent; return
+        arr = np.load(f)
+        if arr.shape != tuple(self.pool.shape): raise ValueError(f"{f}: a pool of shape {arr.shape}, not {tuple(self.pool.shape)}; delete the file to re-seed the pool")
+        if not np.isfinite(arr).all(): raise ValueError(f"{f}: the pool holds non-finite states; delete the file to re-seed the pool")
+        self.pool = torch.from_numpy(arr.astype(np.float32)).to(self.seed.device)
 
 # %% ../nbs/06_morpho.ipynb #e14d30e2
-def save_checkpoint(out, model: NCA, opt, generator: torch.Generator, iteration: int, log: dict, cfg: dict,
-                    pool: torch.Tensor | None = None, step_generator: torch.Generator | None = None) -> Path:
-    "Write the run's state into folder `out`: pool (optional) first, then `checkpoint.safetensors`, `model.safetensors`, `loss.csv`; nothing if a value is not finite."
-    out = Path(out)
-    t, groups = optimizer_tensors(opt)
-    t.update({f'model.{k}': v.detach().cpu().contiguous() for k, v in model.state_dict().items()})
-    arr = None if pool is None else pool.cpu().numpy().astype(cfg['pool_dtype'])   # a finite float32 state can overflow float16
-    bad = _first_nonfinite(t.items()) or (None if arr is None or np.isfinite(arr).all() else f"the pool (as {cfg['pool_dtype']})")
-    if bad: raise Diverged(f"{out}: {bad} is not finite: no checkpoint written")
-    out.mkdir(parents=True, exist_ok=True)
-    pool_name = ''
-    if pool is not None:
-        pool_name = f'pool-{iteration:06d}.npy'
-        def write_pool(p):
-            with open(p, 'wb') as fh: np.save(fh, arr)
-        atomic_write(out / pool_name, write_pool)
-    t['rng'] = generator.get_state()
-    if step_generator is not None: t['rng_device'] = step_generator.get_state()
-    meta = {'format': 'nca_nb.growing-checkpoint', 'iteration': str(iteration), 'config': json.dumps(cfg),
-            'param_groups': json.dumps(groups), 'log': json.dumps(log), 'pool': pool_name}
-    ck = atomic_write(out / 'checkpoint.safetensors', lambda p: save_file(t, p, metadata=meta))
-    save_model(model, out / 'model.safetensors', **growing_info(cfg, iteration, log))
+def growing_info(settings: dict, iteration: int, losses: list, pool_reseeded_at=()) -> dict:
+    "What a shipped model says about its training: configuration, iterations done, final loss (mean of the last 50)."
+    last = losses[-50:]
+    return {'trained_by': 'nca_nb.morpho.train_growing', 'target': settings['target'], 'iterations': iteration,
+            'final_loss': float(np.mean(last)) if last else None, 'training': settings, 'pool_reseeded_at': list(pool_reseeded_at)}
+
+def _checkpoint_model(ck: dict) -> NCA:
+    "The model of a checkpoint read by `read_checkpoint`, with `.info` (and the whole loss log as `loss_log`)."
+    model = NCA(**ck['config'])
+    model.load_state_dict(ck['model'])
+    model.info = growing_info(ck['settings'], ck['iteration'], ck['losses'], ck['sampler'].get('pool_reseeded_at', []))
+    model.info['loss_log'] = ck['losses']
+    return model.eval()
+
+def write_run_files(out, ck: dict) -> NCA:
+    "Write `model.safetensors` and `loss.csv` into folder `out` from checkpoint `ck` (as `read_checkpoint` reads it); the model."
+    out, model = Path(out), _checkpoint_model(ck)
+    save_model(model, out / 'model.safetensors', **{k: v for k, v in model.info.items() if k != 'loss_log'})
     def write_csv(p):
         with open(p, 'w', newline='') as fh:
             w = csv.writer(fh); w.writerow(['iteration', 'loss', 'seconds'])
-            for i, (l, s) in enumerate(zip(log['loss'], log['seconds'])): w.writerow([i, f'{l:.6g}', f'{s:.3f}'])
+            for i, (l, s) in enumerate(zip(ck['losses'], ck['seconds'])): w.writerow([i, f'{l:.6g}', f'{s:.3f}'])
     atomic_write(out / 'loss.csv', write_csv)
-    for p in out.glob('pool-*.npy'):
-        if p.name != pool_name and pool_name: p.unlink()
-    return ck
-
-def growing_info(cfg: dict, iteration: int, log: dict) -> dict:
-    "What a shipped model says about its training: configuration, iterations done, final loss (mean of the last 50)."
-    last = log['loss'][-50:]
-    return {'trained_by': 'nca_nb.morpho.train_growing', 'target': cfg['target'], 'iterations': iteration,
-            'final_loss': float(np.mean(last)) if last else None, 'training': cfg,
-            'pool_reseeded_at': log.get('pool_reseeded_at', [])}
-
-def read_checkpoint(path) -> dict:
-    "The contents of a `checkpoint.safetensors`: tensors, config, iteration, param groups, log, pool file name."
-    meta, tensors = read_safetensors(path, 'nca_nb.growing-checkpoint', 'checkpoint')
-    return dict(tensors=tensors, iteration=int(meta['iteration']), config=json.loads(meta['config']),
-                param_groups=json.loads(meta['param_groups']), log=json.loads(meta['log']), pool=meta['pool'])
+    return model
 
 # %% ../nbs/06_morpho.ipynb #81cc06b5
-def _restore(ck: dict, model: NCA, opt, generator: torch.Generator, step_generator: torch.Generator | None = None) -> None:
-    "Load weights, Adam state and generator states from a checkpoint dict."
-    t = ck['tensors']
-    model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith('model.')})
-    restore_optimizer(opt, t, ck['param_groups'])
-    generator.set_state(t['rng'])
-    if step_generator is not None and 'rng_device' in t: step_generator.set_state(t['rng_device'])
-
 def kept_checkpoints(out) -> dict[int, Path]:
     "The checkpoints a run kept (`train_growing(keep_every=)`), by iteration."
     return {int(p.stem.split('-')[1]): p for p in sorted((Path(out) / 'kept').glob('checkpoint-*.safetensors'))}
+
+def _growing_config(ck: dict | None, target: str, seed: int | None, overrides: dict) -> GrowingConfig:
+    "A new run's configuration (defaults, overrides), or a resumed run's (the saved one, with what is given: the loop refuses a clash)."
+    unknown = set(overrides) - set(GROWING)
+    if unknown: raise ValueError(f"unknown training option(s) {sorted(unknown)}; known: {sorted(GROWING)}")
+    saved = {f.name: ck['settings'][f.name] for f in fields(GrowingConfig) if f.name in ck['settings']} if ck else {}
+    given = {k: v for k, v in overrides.items() if v is not None} | {'target': target} | ({} if seed is None else {'seed': seed})
+    return GrowingConfig(**(saved | given))
 
 def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int | None = None, checkpoint_every: int = 25,
                   progress: bool = True, verbose: bool = True, device=None, max_seconds: float | None = None,
@@ -180,93 +213,59 @@ def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int | None 
     "Train (or resume, when `out` holds a checkpoint) a Growing NCA on `target` until `iters` iterations (or `max_seconds`); returns model and log."
     out = Path(out); ckp = out / 'checkpoint.safetensors'
     ck = read_checkpoint(ckp) if ckp.exists() else None
-    unknown = set(overrides) - set(GROWING)
-    if unknown: raise ValueError(f"unknown training option(s) {sorted(unknown)}; known: {sorted(GROWING)}")
-    if ck is not None:                                     # seed None: the saved one (a new run's default is 0)
-        cfg = ck['config']
-        clash = {k: (v, cfg.get(k)) for k, v in {**overrides, 'target': target, 'seed': seed}.items() if v is not None and cfg.get(k) != v}
-        if clash: raise ValueError(f"{ckp}: the run was made with other settings (given, saved): {clash}")
-        bad = _first_nonfinite(ck['tensors'].items())
-        if bad: raise ValueError(f"{ckp}: {bad} is not finite (a diverged run): resume from one of its kept checkpoints or start a new run")
-    else: cfg = {**GROWING, **{k: v for k, v in overrides.items() if v is not None}, 'target': target, 'seed': 0 if seed is None else int(seed)}
+    cfg, start = _growing_config(ck, target, seed, overrides), ck['iteration'] if ck else 0
+    loop_cfg = cfg.loop(iters, checkpoint_every)
     try: dev = torch.device(device or 'cpu')
     except RuntimeError as e: raise ValueError(f"unknown device {device!r}: {str(e).splitlines()[0]}") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r}: torch sees no CUDA device here")
-    tgt = pad_target(load_target(cfg['target'], cfg['size']), cfg['pad']).to(dev)
-    H, W = tgt.shape[-2:]
-    g = torch.Generator().manual_seed(int(cfg['seed']))
-    model = new_growing_model(cfg['channels'], g).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg['lr'], eps=cfg['adam_eps'])
-    x_seed = seed_state(H, W, cfg['channels'], 4).to(dev)
-    start, log, pool = 0, {'loss': [], 'seconds': [], 'pool_reseeded_at': []}, None
+    g = torch.Generator().manual_seed(cfg.seed)
+    model = new_growing_model(cfg.channels, g).to(dev)
     # on an accelerator the fire masks come from a generator there (a CPU one cannot draw them), seeded from seed and start
-    gd = None if dev.type == 'cpu' else torch.Generator(dev).manual_seed(int(cfg['seed']) + 1 + (ck['iteration'] if ck else 0))
-    if ck is not None:
-        _restore(ck, model, opt, g, gd); start, log = ck['iteration'], ck['log']
-        if ck['pool'] and (out / ck['pool']).exists():
-            arr = np.load(out / ck['pool'])
-            if not np.isfinite(arr).all(): raise ValueError(f"{out / ck['pool']}: the pool holds non-finite states; delete the file to re-seed the pool")
-            pool = torch.from_numpy(arr.astype(np.float32)).to(dev)
-    if pool is None:
-        pool = x_seed.repeat(cfg['pool'], 1, 1, 1)
-        if start: log['pool_reseeded_at'].append(start)
-        if start and verbose: print(f'{out}: no pool file, pool re-seeded at iteration {start}', flush=True)
-    if verbose: print(f'{out}: {cfg["target"]}, iterations {start} -> {iters}, device {dev}, threads {torch.get_num_threads()}', flush=True)
-    good = (ckp, start) if ck is not None else None     # the last checkpoint written (all finite: save_checkpoint checks)
-    skip_dead = model.skip_dead
-    model.train(); model.skip_dead = dev.type == 'cpu'   # the same steps, the MLP only near live cells: ~1.7x faster on a CPU (00_core)
-    bar = show_progress(range(start, iters), quiet=not progress, label=f"{cfg['target']} ")
-    t_start = t_ck = time.perf_counter(); last_ck = start
-    try:
-        for it in bar:
-            t0 = time.perf_counter()
-            lr = cfg['lr'] if it < cfg['lr_drop_at'] else cfg['lr_after']
-            try:
-                loss = growing_step(model, opt, pool, tgt, x_seed, cfg, g, lr, gd)
-                log['loss'].append(loss); log['seconds'].append(time.perf_counter() - t0)
-                bar.comment = f'loss {loss:.5f}'
-                out_of_time = max_seconds is not None and time.perf_counter() - t_start >= max_seconds
-                saved = (it + 1) % checkpoint_every == 0 or it + 1 == iters or out_of_time
-                if saved: good = (save_checkpoint(out, model, opt, g, it + 1, log, cfg, pool, gd), it + 1)
-            except Diverged as e:
-                last = f'the last good checkpoint is {good[0]} (iteration {good[1]}), nothing after it was written' if good else 'nothing was written'
-                raise Diverged(f"{out}: training diverged at iteration {it + 1}: {e}; {last}; try a lower lr") from None
-            if saved:
-                if keep_every and (it + 1) % keep_every == 0:
-                    (out / 'kept').mkdir(exist_ok=True)
-                    atomic_write(out / 'kept' / f'checkpoint-{it + 1:06d}.safetensors', lambda p: shutil.copyfile(good[0], p))
-                if verbose:
-                    k = it + 1 - last_ck
-                    print(f'iter {it + 1} loss {np.mean(log["loss"][-k:]):.5f} (log10 {np.log10(np.mean(log["loss"][-k:])):.2f}) '
-                          f's/it {np.mean(log["seconds"][-k:]):.3f} wall/it {(time.perf_counter() - t_ck) / k:.3f} lr {lr:g}', flush=True)
-                t_ck, last_ck = time.perf_counter(), it + 1
-            if out_of_time:
-                if verbose: print(f'{out}: stopped at iteration {it + 1}: the time limit of {max_seconds:g} s is spent', flush=True)
-                break
-    finally: model.skip_dead = skip_dead
-    return model.eval(), log
+    gd = None if dev.type == 'cpu' else torch.Generator(dev).manual_seed(cfg.seed + 1 + start)
+    sampler = PoolSampler(cfg, g, dev, gd, verbose)
+    if verbose: print(f'{out}: {cfg.target}, iterations {start} -> {iters}, device {dev}, threads {torch.get_num_threads()}', flush=True)
+    last = [start, time.perf_counter()]                                # iteration and time of the last checkpoint line
+
+    def after_checkpoint(it: int, path: Path) -> None:
+        "Beside the checkpoint just written: model, loss curve, no older pool file, a kept copy; one line."
+        c = read_checkpoint(path)
+        write_run_files(out, c)
+        for p in out.glob('pool-*.npy'):
+            if p.name != c['sampler']['pool']: p.unlink()
+        if keep_every and it % keep_every == 0:
+            atomic_write(out / 'kept' / f'checkpoint-{it:06d}.safetensors', lambda p: shutil.copyfile(path, p))
+        if verbose:
+            k = it - last[0]; l = np.mean(c['losses'][-k:])
+            print(f'iter {it} loss {l:.5f} (log10 {np.log10(l):.2f}) s/it {np.mean(c["seconds"][-k:]):.3f} '
+                  f'wall/it {(time.perf_counter() - last[1]) / k:.3f} lr {loop_cfg.lr_at(it - 1):g}', flush=True)
+        last[:] = [it, time.perf_counter()]
+
+    r = train_loop(model, sampler, loop_cfg, ckp, progress_bar=progress, label=f'{cfg.target} ', after_checkpoint=after_checkpoint, max_seconds=max_seconds)
+    if r.stopped_early and verbose: print(f'{out}: stopped at iteration {r.iteration}: the time limit of {max_seconds:g} s is spent', flush=True)
+    return model, {'loss': r.losses, 'seconds': r.seconds, 'pool_reseeded_at': sampler.reseeded_at}
 
 # %% ../nbs/06_morpho.ipynb #be71fb69
 def train_growing_main(argv: list[str]) -> int:
     "`nca-nb train-growing`: train or resume a Growing NCA on the fox or the cat."
     p = argparse.ArgumentParser(prog='nca-nb train-growing', description='Train a Growing NCA (Mordvintsev et al. 2020, '
-                                'regenerating experiment) on an emoji; resumes from --out when it holds a checkpoint.')
-    p.add_argument('--target', choices=sorted(EMOJI), required=True)
-    p.add_argument('--iters', type=int, default=8000, help='train until this many iterations in all (default 8000)')
+                                'regenerating experiment) on an emoji; resumes from --out when it holds a checkpoint, with its saved '
+                                'settings (an option given must match them).')
+    p.add_argument('--target', choices=sorted(EMOJI), required=True, help='the emoji to grow')
     p.add_argument('--out', required=True, help='run folder (checkpoint, model, loss.csv, pool)')
-    p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
-    p.add_argument('--checkpoint-every', type=int, default=25)
-    p.add_argument('--seed', type=int, default=None, help='seed of a new run (default 0); a resumed run keeps its own')
+    p.add_argument('--iters', type=int, default=8000, metavar='INT', help='train until this many iterations in all (default: 8000)')
+    config_options(p, GrowingConfig, skip=('target',))
+    p.set_defaults(**{f.name: None for f in fields(GrowingConfig) if f.name != 'target'})   # left out: the default shown, or the saved value
+    p.add_argument('--checkpoint-every', type=int, default=25, metavar='INT', help='iterations between checkpoints (default: 25)')
+    p.add_argument('--keep-every', type=int, default=None, metavar='N', help='keep a copy of every Nth checkpoint in OUT/kept/ (no pool)')
+    p.add_argument('--threads', type=int, default=None, metavar='INT', help='torch threads (default: torch decides)')
+    p.add_argument('--device', default=None, help="torch device, e.g. cuda (default: cpu)")
+    p.add_argument('--max-minutes', type=float, default=None, metavar='FLOAT', help='stop (with a checkpoint) once this much time is spent')
     p.add_argument('--no-progress', action='store_true', help='no progress bar (only the per-checkpoint lines)')
-    p.add_argument('--device', default=None, help="torch device, e.g. cuda (default cpu)")
-    p.add_argument('--max-minutes', type=float, default=None, help='stop (with a checkpoint) once this much time is spent')
-    p.add_argument('--keep-every', type=int, default=None, help='keep a copy of every Nth checkpoint in OUT/kept/ (no pool)')
-    for k in ('size', 'pad', 'pool', 'batch', 'min_steps', 'max_steps', 'damage_n'):
-        p.add_argument('--' + k.replace('_', '-'), type=int, default=None, help=f'(default {GROWING[k]})')
     a = p.parse_args(argv)
     if a.iters < 1 or a.checkpoint_every < 1: raise ValueError('--iters and --checkpoint-every must be >= 1')
-    over = {k: getattr(a, k) for k in ('size', 'pad', 'pool', 'batch', 'min_steps', 'max_steps', 'damage_n')}
+    if a.keep_every is not None and a.keep_every < 1: raise ValueError('--keep-every must be >= 1')
     if a.max_minutes is not None and a.max_minutes < 0: raise ValueError('--max-minutes must be >= 0')
+    over = {k: getattr(a, k) for k in GROWING}
     with torch_threads(a.threads):
         _, log = train_growing(a.out, a.target, a.iters, a.seed, a.checkpoint_every, progress=not a.no_progress, device=a.device,
                                max_seconds=None if a.max_minutes is None else 60 * a.max_minutes, keep_every=a.keep_every, **over)
@@ -282,13 +281,8 @@ def load_growing(target: str) -> NCA:
     return load_model(path)
 
 def model_from_checkpoint(path) -> NCA:
-    "The model stored in a training `checkpoint.safetensors`, with `.info` as `save_model` would write it."
-    ck = read_checkpoint(path)
-    model = NCA(channels=ck['config']['channels'], n_visible=4)
-    model.load_state_dict({k[6:]: v for k, v in ck['tensors'].items() if k.startswith('model.')})
-    model.info = growing_info(ck['config'], ck['iteration'], ck['log'])
-    model.info['loss_log'] = ck['log']['loss']
-    return model.eval()
+    "The model stored in a training `checkpoint.safetensors` (either format), with `.info` as `save_model` would write it and the loss log as `loss_log`."
+    return _checkpoint_model(read_checkpoint(path))
 
 def grid_size(model: NCA) -> int:
     "The side of the grid the model was trained on (target size + 2·pad; 72 for the original)."

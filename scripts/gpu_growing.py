@@ -74,7 +74,8 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     codes = train_all(a.targets, Path(a.start), work, a)
     print(f'training: {time.perf_counter() - t0:.0f} s wall, exit codes {codes}', flush=True)
-    from nca_nb.morpho import model_from_checkpoint, evaluate_growing, read_checkpoint
+    from nca_nb.loop import read_checkpoint
+    from nca_nb.morpho import model_from_checkpoint, evaluate_growing
     metrics = {}
     for t in a.targets:
         log = (work / f'{t}.log').read_text().splitlines()

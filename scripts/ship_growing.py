@@ -14,7 +14,8 @@ import argparse, csv, json, shutil
 import torch
 from pathlib import Path
 from nca_nb.core import save_model, atomic_write
-from nca_nb.morpho import EMOJI, kept_checkpoints, model_from_checkpoint, read_checkpoint, load_growing, evaluate_growing, data_dir
+from nca_nb.loop import read_checkpoint
+from nca_nb.morpho import EMOJI, kept_checkpoints, write_run_files, load_growing, evaluate_growing, data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,14 +29,11 @@ def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int, package: bool = 
     src, dst = run / 'checkpoint.safetensors' if iteration is None else kept_checkpoints(run)[iteration], ckdir / 'checkpoint.safetensors'
     if src.resolve() != dst.resolve(): atomic_write(dst, lambda p: shutil.copyfile(src, p))
     ck = read_checkpoint(dst)
-    model = model_from_checkpoint(dst)
+    model = write_run_files(ckdir, ck)                     # model.safetensors and loss.csv, as in a run folder
     model.info.pop('loss_log')
-    save_model(model, ckdir / 'model.safetensors', **model.info)
-    log = ck['log']
-    write_csv(ckdir / 'loss.csv', [(i, f'{l:.6g}', f'{s:.3f}') for i, (l, s) in enumerate(zip(log['loss'], log['seconds']))], ['iteration', 'loss', 'seconds'])
     if package:
         save_model(model, data / f'growing_{t}.safetensors', **model.info)
-        write_csv(data / f'growing_{t}_loss.csv', [(i, f'{l:.6g}') for i, l in enumerate(log['loss'])], ['iteration', 'loss'])
+        write_csv(data / f'growing_{t}_loss.csv', [(i, f'{l:.6g}') for i, l in enumerate(ck['losses'])], ['iteration', 'loss'])
     m = evaluate_growing(load_growing(t) if package else model, t, seed=seed)
     print(f"{t}: {ck['iteration']} iterations, final loss {model.info['final_loss']:.5f}, "
           f"grow@200 {m['grow_mse_200']:.5f}, persist max {m['persist_mse_max']:.5f}, regen@200 {m['regen_mse_200']:.5f} "
