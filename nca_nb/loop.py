@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/loop.html.md"""
 
 # %% ../nbs/05a_loop.ipynb #cdc4e06d
 from __future__ import annotations
-import json, time
+import copy, json, math, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
@@ -29,15 +29,17 @@ class LoopConfig:
     lr_factor: float = 0.1          # the drop
     adam_eps: float = 1e-8          # Adam's epsilon (the original Growing NCA used Keras' 1e-7)
     checkpoint_every: int = 100     # iterations between checkpoints (the last iteration always writes one)
+    max_loss: float = math.inf      # a finite loss above this also counts as divergence (a trainer whose targets are bounded sets it)
 
     def __post_init__(self):
         for k in ('iters', 'lr_drop_at', 'checkpoint_every'):
             v = getattr(self, k)
             if isinstance(v, bool) or int(v) != v or v < (0 if k == 'lr_drop_at' else 1): raise ValueError(f"{k} must be a whole number >= {0 if k == 'lr_drop_at' else 1}, not {v!r}")
             setattr(self, k, int(v))
-        for k in ('lr', 'lr_factor', 'adam_eps'):
+        for k in ('lr', 'lr_factor', 'adam_eps', 'max_loss'):
             v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v <= 0: raise ValueError(f"{k} must be a positive number, not {v!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or np.isnan(v) or v <= 0 or (np.isinf(v) and k != 'max_loss'):
+                raise ValueError(f"{k} must be a positive number, not {v!r}")
             setattr(self, k, float(v))
 
     def lr_at(self, it: int) -> float:
@@ -75,8 +77,8 @@ def first_nonfinite(named) -> str | None:
     "The name of the first floating-point tensor of `named` ((name, tensor) pairs) holding a NaN or an infinity, else None."
     return next((k for k, v in named if v is not None and v.is_floating_point() and not bool(torch.isfinite(v).all())), None)
 
-def train_step(model: NCA, opt, batch: Batch) -> tuple[float, list]:
-    "Roll `batch` out with gradients, then a normalised-gradient optimiser step if everything is finite; the loss and the kept states."
+def train_step(model: NCA, opt, batch: Batch, max_loss: float = math.inf) -> tuple[float, list]:
+    "Roll `batch` out with gradients, then a normalised-gradient optimiser step if everything is finite (and the loss at most `max_loss`); the loss and the kept states."
     x, kept, done = batch.x, [], 0
     with torch.enable_grad():
         for s in batch.steps:
@@ -84,6 +86,7 @@ def train_step(model: NCA, opt, batch: Batch) -> tuple[float, list]:
             kept.append(x)
         loss = batch.loss(kept)
         if not bool(torch.isfinite(loss)): raise Diverged(f"the loss is not finite ({loss.item():.4g})")
+        if loss.item() > max_loss: raise Diverged(f"the loss {loss.item():.4g} exceeds {max_loss:g}")
         opt.zero_grad(set_to_none=True)
         loss.backward()
     bad = first_nonfinite((f'the gradient of {k}', p.grad) for k, p in model.named_parameters()) or first_nonfinite(
@@ -93,11 +96,12 @@ def train_step(model: NCA, opt, batch: Batch) -> tuple[float, list]:
         raise Diverged(f"{bad} is not finite (loss {loss.item():.4g})")
     normalise_grads(model.parameters())
     params = [p for p in model.parameters() if p.grad is not None]
-    before = [p.detach().clone() for p in params]
+    before, moments = [p.detach().clone() for p in params], copy.deepcopy(opt.state_dict())
     opt.step()
     if bad := first_nonfinite((k, p.detach()) for k, p in model.named_parameters()):
         with torch.no_grad():
             for p, b in zip(params, before): p.copy_(b)
+        opt.load_state_dict(moments)
         raise Diverged(f"the new value of {bad} is not finite (loss {loss.item():.4g})")
     return loss.item(), [k.detach() for k in kept]
 
@@ -176,7 +180,7 @@ def _resume(path: Path, model: NCA, opt, cfg: LoopConfig, sampler: Sampler) -> t
     ck = read_checkpoint(path)
     if ck['config'] != model.config: raise ValueError(f"{path}: checkpoint was made for a model {ck['config']}, not {model.config}")
     extended = (ck['loop'] or {}).get('iters', ck['settings'].get('iters', cfg.iters)) != cfg.iters
-    diff = {} if ck['loop'] is None else _clash(ck['loop'], asdict(cfg), ('iters', 'checkpoint_every', 'lr_drop_at') if extended else ('iters', 'checkpoint_every'))
+    diff = {} if ck['loop'] is None else _clash(ck['loop'], asdict(cfg), ('iters', 'checkpoint_every', 'max_loss', 'lr_drop_at') if extended else ('iters', 'checkpoint_every', 'max_loss'))
     diff |= _clash(ck['settings'], sampler.settings, getattr(sampler, 'free_on_extend', ()) if extended else ())
     if diff: raise ValueError(f"{path}: checkpoint was made with other settings (checkpoint, now): {diff}; delete it or match them")
     if ck['iteration'] > cfg.iters: raise ValueError(f"{path}: checkpoint is at iteration {ck['iteration']}, past iters={cfg.iters}; use iters >= {ck['iteration']}, or another checkpoint")
@@ -207,7 +211,7 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
             for grp in opt.param_groups: grp['lr'] = cfg.lr_at(it)
             t0 = time.perf_counter()
             b = sampler.batch(it)
-            try: loss, kept = train_step(model, opt, b)
+            try: loss, kept = train_step(model, opt, b, cfg.max_loss)
             except Diverged as e:
                 last = f"the last good checkpoint is {ckpt} (iteration {good})" if good else 'no checkpoint was written' if ckpt else 'no checkpoint (checkpoint=None)'
                 raise Diverged(f"training diverged at iteration {it + 1}: {e}; {last}; try a lower learning rate") from None
