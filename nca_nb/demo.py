@@ -160,7 +160,7 @@ def demo_main(argv) -> int:
     "nca-nb demo: the main job on an embedded default (no arguments needed)."
     p = argparse.ArgumentParser(prog='nca-nb demo', description='Learn the Game of Life from its frames and write a report folder.')
     p.add_argument('--out', default='nca-nb-demo', help='report folder (default: ./nca-nb-demo)')
-    p.add_argument('--iters', type=int, default=3000, help='training iterations (default 3000: under a minute on 2 idle cores)')
+    p.add_argument('--iters', type=int, default=3000, help='training iterations (default 3000)')
     p.add_argument('--noise', type=float, default=0.15, help='noise amplitude on the training start frames (default 0.15; 0: plain single-step)')
     p.add_argument('--steps', type=int, default=200, help='test rollout length in generations')
     p.add_argument('--seed', type=int, default=0)

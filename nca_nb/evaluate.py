@@ -110,6 +110,8 @@ def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = N
     x0 = init_state(truth[:1], model)
     pred, diverged = _rollout_observed(model, x0, steps, torch.Generator(device=dev).manual_seed(seed))
     c = _curves(pred, truth[1:], sigma, binary, threshold)
+    overflow = next((i for i, v in enumerate(c['mse'], 1) if not math.isfinite(v)), None)   # finite states whose error overflows: diverged too
+    if overflow is not None and (diverged is None or overflow < diverged): diverged = overflow
     per = _curves(truth[:1].expand_as(truth[1:]), truth[1:], sigma, binary, threshold)
     res = dict(system=traj.system, start=start, steps=steps, substeps=model.substeps, seed=seed, binary=binary, diverged_step=diverged,
                **_summary(c, horizon_threshold), horizon_threshold=horizon_threshold,
@@ -194,7 +196,7 @@ def rollout_frames(model: NCA, frame: torch.Tensor, steps: int, damages=(), seed
 
 def _compute_args(p: argparse.ArgumentParser) -> None:
     "The `--threads` and `--device` options of every command that runs a model."
-    p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1: on a busy CPU 2 threads were 5-10x slower for small grids)')
+    p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1: small grids gain little from a second thread, and lose much on a busy CPU)')
     p.add_argument('--device', default='cpu', help='cpu or cuda (default cpu)')
 
 def rollout_main(argv) -> int:

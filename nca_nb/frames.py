@@ -77,6 +77,12 @@ def _simplify_rgba(a: np.ndarray) -> np.ndarray:
     if a.shape[-1] == 4 and (a[..., 3] == 255).all(): a = a[..., :3]
     if a.shape[-1] == 3 and (a[..., 0] == a[..., 1]).all() and (a[..., 1] == a[..., 2]).all(): a = a[..., :1]
     return a
+def _simplify(a: np.ndarray) -> np.ndarray:
+    "Frames `(T, C, H, W)` in [0, 1] by the rule of `_simplify_rgba`: an alpha of 1 everywhere dropped, R = G = B collapsed to grey."
+    if a.shape[1] == 4 and (a[:, 3] == 1).all(): a = a[:, :3]
+    if a.shape[1] == 3 and (a[:, 0] == a[:, 1]).all() and (a[:, 1] == a[:, 2]).all(): a = a[:, :1]
+    return a
+
 
 # %% ../nbs/02_frames.ipynb #f0fe661c
 def _premultiply(a: np.ndarray) -> np.ndarray:
@@ -165,7 +171,7 @@ def _read_image(path) -> np.ndarray:
 
 def _read_picture(path, premultiply: bool = True) -> np.ndarray:
     "A single image file as a sequence of one frame."
-    a = _read_image(path)[None]
+    a = _simplify(_read_image(path)[None])
     return _premultiply(a) if premultiply else a
 
 def _promote(f: np.ndarray, c: int) -> np.ndarray:
@@ -187,7 +193,7 @@ def _read_folder(path, premultiply: bool = True) -> np.ndarray:
             raise FramesError(f"{path}: frames differ in size: {p.name} is {f.shape[2]}x{f.shape[1]} but {files[0].name} is {frames[0].shape[2]}x{frames[0].shape[1]} (width x height)")
         frames.append(f)
     c = max(f.shape[0] for f in frames)
-    a = np.stack([_promote(f, c) for f in frames])
+    a = _simplify(np.stack([_promote(f, c) for f in frames]))
     return _premultiply(a) if premultiply else a
 
 def _array_frames(a: np.ndarray, path) -> np.ndarray:

@@ -21,8 +21,8 @@ from .frames import read_trajectory
 from .rule import recover_rule
 
 # %% auto #0
-__all__ = ['REGIMES', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult', 'FitConfig',
-           'perturb_visible', 'SegmentSampler', 'fit', 'infer_defaults', 'fit_main']
+__all__ = ['REGIMES', 'MAX_FIT_LOSS', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult',
+           'FitConfig', 'data_fingerprint', 'perturb_visible', 'SegmentSampler', 'fit', 'infer_defaults', 'fit_main']
 
 # %% ../nbs/07_train.ipynb #078a7911
 @dataclass
@@ -158,6 +158,9 @@ class FitResult:
 
 REGIMES = ('single', 'multi', 'stratified', 'curriculum')
 
+MAX_FIT_LOSS = 1e3
+"Frames lie in [0, 1], so a sane prediction's MSE is below 1; a loss above this is divergence even while finite."
+
 @dataclass
 class FitConfig:
     "Every training setting of `fit`, with its default."
@@ -202,7 +205,7 @@ class FitConfig:
     def loop_config(self) -> LoopConfig:
         "The loop's part: Adam (its default epsilon), the learning-rate drop, the checkpoint interval."
         return LoopConfig(iters=self.iters, lr=self.lr, lr_drop_at=_lr_drop_iter(self.lr_drop, self.iters), lr_factor=self.lr_drop[1],
-                          adam_eps=1e-8, checkpoint_every=self.checkpoint_every)
+                          adam_eps=1e-8, checkpoint_every=self.checkpoint_every, max_loss=MAX_FIT_LOSS)
 
 def _fit_config(config: FitConfig | None, overrides: dict) -> FitConfig:
     "`config` (default `FitConfig()`) with the fields named in `overrides` replaced; one `ValueError` for a name that is not a field."
@@ -212,7 +215,7 @@ def _fit_config(config: FitConfig | None, overrides: dict) -> FitConfig:
         raise ValueError(f"fit: config must be a FitConfig or None, not {type(config).__name__} {config!r}; give settings by name, e.g. fit(model, data, regime='single')")
     return replace(config if config is not None else FitConfig(), **overrides)
 
-def _data_fingerprint(trajs) -> str:
+def data_fingerprint(trajs) -> str:
     "SHA-1 of the frames (shape and bytes): a resumed run must see the same data."
     h = hashlib.sha1()
     for tr in trajs: h.update(str(tuple(tr.frames.shape)).encode()); h.update(tr.frames.numpy().tobytes())
@@ -307,7 +310,7 @@ class SegmentSampler(Sampler):
         self.settings = dict(regime=c.regime, iters=c.iters, batch=c.batch, n_min=c.n_min, n_max=c.n_max, lr=c.lr, lr_drop=[_lr_drop_iter(c.lr_drop, c.iters), c.lr_drop[1]],
                              switch=self.switch if c.regime == 'curriculum' else None, crop=c.crop and list(c.crop), intermediate=c.intermediate,
                              hidden_cache=c.hidden_cache, seed=c.seed, strata=[[s.name, s.start, s.stop, s.weight] for s in self.strata],
-                             data=_data_fingerprint(self.trajs))
+                             data=data_fingerprint(self.trajs))
         if c.noise: self.settings['noise'] = float(c.noise)              # only when used, so older checkpoints still resume
         if c.seed_share: self.settings['seed_share'] = float(c.seed_share)
         if c.links: self.settings['links'] = {str(k): [str(src), int(fr)] for k, (src, fr) in c.links.items()}
@@ -354,7 +357,7 @@ def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, devi
                 strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6), drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
-                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val)
+                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val, data_fingerprint=s['data'])
     return FitResult(model, r.losses, info)
 
 # %% ../nbs/07_train.ipynb #7116a5a2
@@ -384,7 +387,9 @@ def _validate(model, trajs, strata, held, crop, seed, device, frac) -> dict:
     mse, pers = se / cells, sp / cells
     out.update(mse=mse if math.isfinite(mse) else None, persistence_mse=pers, diverged=not math.isfinite(mse),
                beats_persistence=math.isfinite(mse) and (mse < pers or mse == pers == 0))
-    if binary: out.update(accuracy=right / cells, persistence_accuracy=right_p / cells)
+    if binary:   # a grey output can beat persistence on MSE while no more cells are right: binary frames must win on cells too
+        out.update(accuracy=right / cells, persistence_accuracy=right_p / cells)
+        out['beats_persistence'] &= right > right_p or right == cells
     return out
 
 # %% ../nbs/07_train.ipynb #8cd7e6ab

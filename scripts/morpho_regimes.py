@@ -34,28 +34,31 @@ import argparse, json, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np, torch
 from nca_nb.core import save_model, load_model, atomic_write
-from nca_nb.train import fit
+from nca_nb.train import fit, make_strata, data_fingerprint
 from nca_nb.morpho import load_growing
 from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, regen_links, evaluate_learned, weights_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / 'nca_nb' / 'data'
 
-def wanted_settings(regime, seed, a) -> dict:
-    "The training settings of one learner under the arguments `a`, as `fit` records them in the model's info."
-    return dict(regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, hidden_cache=not a.no_hidden_cache,
-                seed_share=0. if regime == 'single' else a.seed_share, seed=seed, linked=bool(a.link_regen and regime == 'stratified'))
+def wanted_settings(regime, seed, a, data=None) -> dict:
+    "The training settings of one learner under the arguments `a` (and its training data's fingerprint), as `fit` records them in the model's info."
+    w = dict(regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, hidden_cache=not a.no_hidden_cache,
+             seed_share=0. if regime == 'single' else a.seed_share, seed=seed, linked=bool(a.link_regen and regime == 'stratified'))
+    if data is not None: w['data_fingerprint'] = data_fingerprint(make_strata(regime_data(data, regime))[0])
+    return w
 
 def settings_clash(info: dict, wanted: dict) -> dict:
     "Settings (recorded, wanted) on which a finished model's info differs from `wanted`; empty if none."
     rec = {k: info.get(k) for k in wanted} | {'linked': bool(info.get('links')), 'seed_share': info.get('seed_share') or 0.}   # older files: no share
+    if 'data_fingerprint' not in info: rec['data_fingerprint'] = wanted.get('data_fingerprint')   # older files did not record their data
     return {k: (rec[k], v) for k, v in wanted.items() if rec[k] != v}
 
 def train_one(target, regime, seed, data, truth, a):
     "Train (or resume, or load if finished with the same settings) one learner of `truth`; its model and loss curve."
     runs = Path(a.runs) / f'{target}-{weights_fingerprint(truth)}'; runs.mkdir(parents=True, exist_ok=True)
     done = runs / f'{target}_{regime}{a.tag}_s{seed}.safetensors'
-    wanted = wanted_settings(regime, seed, a)
+    wanted = wanted_settings(regime, seed, a, data)
     if not done.exists():
         m = learner_model(seed)
         r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr,
@@ -104,6 +107,17 @@ if __name__ == '__main__':
     torch.set_num_threads(a.threads)
     out = Path(a.out)
     res = json.loads(out.read_text()) if out.exists() else {}
+    for t in a.targets:   # every finished learner this call would reuse must match it, before anything is written
+        truth = load_growing(t)
+        runs_dir = Path(a.runs) / f'{t}-{weights_fingerprint(truth)}'
+        data = None
+        for regime in a.regimes:
+            for s in a.seeds:
+                done = runs_dir / f'{t}_{regime}{a.tag}_s{s}.safetensors'
+                if done.exists():
+                    data = data or morpho_training_data(t, seeds=a.data_seeds, model=truth)
+                    if clash := settings_clash(load_model(done).info, wanted_settings(regime, s, a, data)):
+                        sys.exit(f"{done}: this finished model was trained with other settings (recorded, now): {clash}; use another --tag, or delete the file to retrain")
     res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=not a.no_hidden_cache, seed_share=a.seed_share,
                          eval_seed=a.eval_seed, threads=a.threads,   # the learner seeds that ran are the keys under results
                          note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones'
