@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/rule.html.md"""
 
 # %% ../nbs/15_rule.ipynb #d0f60e5b
 from __future__ import annotations
-import argparse, json
+import argparse, json, math
 from dataclasses import dataclass, field
 import numpy as np
 import torch
@@ -15,7 +15,7 @@ from .life import Rule, parse_rule, life_run, random_soup
 
 # %% auto #0
 __all__ = ['neighbourhoods', 'centre_and_count', 'rule_nca', 'RuleTable', 'rule_table', 'RuleReading', 'recover_rule',
-           'rollout_margin', 'rule_main']
+           'rollout_margin', 'rule_main', 'wilson_interval', 'pair_counts']
 
 # %% ../nbs/15_rule.ipynb #ec92948e
 def neighbourhoods() -> torch.Tensor:
@@ -124,3 +124,17 @@ def rule_main(argv) -> int:
     except ValueError as e: raise ValueError(f"{a.model}: {e}") from None
     print(json.dumps(dict(rule=r.rule, margin=r.margin, threshold=r.threshold, breaks=r.breaks)) if a.json else r)
     return 0
+
+# %% ../nbs/15_rule.ipynb #5f3f1a50
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    "Wilson score interval of a proportion `k`/`n` (95 % for z = 1.96); (nan, nan) when n = 0."
+    if n == 0: return float('nan'), float('nan')
+    p, q = k / n, z * z / n
+    centre, half = (p + q / 2) / (1 + q), z * math.sqrt(p * (1 - p) / n + q / (4 * n)) / (1 + q)
+    return max(0., centre - half), min(1., centre + half)
+
+def pair_counts(frames: torch.Tensor) -> torch.Tensor:
+    "How often each (cell, live-neighbour count) pair is the input of a transition in binary frames `(T, 1, H, W)` on a torus: `(2, 9)`."
+    x = frames[:-1, :1].float()
+    n = sum(torch.roll(x, (dy, dx), (-2, -1)) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)
+    return torch.stack([torch.bincount(n[x == c].long(), minlength=9)[:9] for c in (0., 1.)])

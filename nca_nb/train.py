@@ -21,8 +21,9 @@ from .frames import read_trajectory
 from .rule import recover_rule
 
 # %% auto #0
-__all__ = ['REGIMES', 'MAX_FIT_LOSS', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments', 'FitResult',
-           'FitConfig', 'data_fingerprint', 'perturb_visible', 'SegmentSampler', 'fit', 'infer_defaults', 'fit_main']
+__all__ = ['REGIMES', 'MAX_FIT_LOSS', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments',
+           'FitResult', 'FitConfig', 'data_fingerprint', 'perturb_visible', 'SegmentSampler', 'fit', 'infer_defaults',
+           'fit_main']
 
 # %% ../nbs/07_train.ipynb #078a7911
 @dataclass
@@ -512,6 +513,9 @@ def _memory_budget(device, max_memory_gb: float | None = None) -> tuple[int | No
     except (OSError, StopIteration, ValueError): return None, 'unknown (no /proc/meminfo)'
     return kb * 1024 // 2, 'half of the available memory'
 
+AUTO_CROP_MAX = 128
+"The largest crop `nca-nb fit` picks by itself: a rule is local, so a window this wide (plus its context) already holds every kind of neighbourhood; a larger one only slows each iteration."
+
 def _plan_crop(model: NCA, sizes, batch: int, n: int, crop, budget: int | None, why: str, fixed: bool) -> tuple[tuple | None, str | None]:
     "The crop that makes a step fit in `budget` bytes: `crop` if it fits, else the largest square one and a line saying so; one `ValueError` naming --crop if a `fixed` crop or no crop fits."
     gb = lambda b: f'{b / 2**30:.3g} GB'
@@ -521,11 +525,13 @@ def _plan_crop(model: NCA, sizes, batch: int, n: int, crop, budget: int | None, 
     if budget is None or need(crop) <= budget: return crop, None
     what = f"batch {batch}, horizon {n}, budget {gb(budget)} ({why})"
     if fixed: raise ValueError(f"a training step on --crop {crop[0]} windows needs about {gb(need(crop))}, more than fits ({what}); use a smaller --crop, --batch or --horizon")
-    c = math.isqrt(budget // _step_memory(model, batch, n, 1, 1)) - 2 * m
-    if c < 8: raise ValueError(f"a training step needs about {gb(need(crop))} and even --crop 8 windows do not fit ({what}); use a smaller --batch or --horizon, or --max-memory")
+    fits = math.isqrt(budget // _step_memory(model, batch, n, 1, 1)) - 2 * m
+    if fits < 8: raise ValueError(f"a training step needs about {gb(need(crop))} and even --crop 8 windows do not fit ({what}); use a smaller --batch or --horizon, or --max-memory")
+    c = min(fits, AUTO_CROP_MAX)
     H, W = max(sizes, key=lambda s: s[0] * s[1])
     return (c, c), (f"memory: a training step on the full {H}×{W} frames needs about {gb(need(crop))}, more than fits ({what}); "
-                    f"training on random {c}×{c} crops (+{m} cells of context each side, about {gb(need((c, c)))}); choose another with --crop")
+                    f"training on random {c}×{c} crops (+{m} cells of context each side, about {gb(need((c, c)))}"
+                    + (f"; up to {fits} would fit, but a larger window only makes each iteration slower" if fits > c else '') + "); choose another with --crop")
 
 # %% ../nbs/07_train.ipynb #075079cc
 _THREADS = 1
