@@ -8,7 +8,6 @@ Docs: https://nca-nb.github.io/nca_nb/bz.html.md"""
 from __future__ import annotations
 import math, threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 import numpy as np
 import torch
 import matplotlib

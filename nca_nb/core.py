@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #96113cf1
 from __future__ import annotations
-import contextlib, inspect, io, json, math, numbers, os, reprlib, sys, tempfile, time
+import inspect, json, math, numbers, os, reprlib, sys, time
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np

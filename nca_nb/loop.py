@@ -6,6 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/loop.html.md"""
 
 # %% ../nbs/05a_loop.ipynb #cdc4e06d
 from __future__ import annotations
+from abc import ABC, abstractmethod
 import copy, json, math, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -56,11 +57,13 @@ class Batch:
     generator: torch.Generator | None = None   # draws the fire masks of the rollout (None: torch's global RNG)
     info: dict = field(default_factory=dict)   # anything the sampler wants back in `update`
 
-class Sampler:
-    "Where a trainer's batches come from, and what it remembers between them; subclasses override `batch` and what they need."
+class Sampler(ABC):
+    "Where a trainer's batches come from, and what it remembers between them; subclasses define `batch`, and override what else they need."
     settings: dict = {}                  # JSON-able values a resumed run must share with its checkpoint
     generators: dict = {}                # name -> torch.Generator, saved and restored with each checkpoint
-    def batch(self, it: int) -> Batch: raise NotImplementedError
+    @abstractmethod
+    def batch(self, it: int) -> Batch:
+        "The batch of iteration `it` (0-based)."
     def update(self, it: int, batch: Batch, states: list) -> None:
         "Called after a good step with the kept states (detached)."
     def state(self, path: Path, iteration: int) -> tuple[dict, dict]:

@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/morpho.html.md"""
 
 # %% ../nbs/06_morpho.ipynb #e2e529ed
 from __future__ import annotations
-import argparse, csv, json, shutil, time
+import argparse, csv, shutil, time
 from dataclasses import dataclass, asdict, fields
 from importlib.resources import files
 from pathlib import Path
@@ -15,8 +15,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
-from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, show_frames, torch_threads
-from .loop import LoopConfig, Batch, Sampler, Diverged, first_nonfinite, read_checkpoint, write_checkpoint, train as train_loop
+from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, torch_threads
+from .loop import LoopConfig, Batch, Sampler, Diverged, read_checkpoint, train as train_loop
 from .cli import config_options
 from .trajectory import Trajectory
 

@@ -8,10 +8,9 @@ Docs: https://nca-nb.github.io/nca_nb/rule.html.md"""
 from __future__ import annotations
 import argparse, json, math
 from dataclasses import dataclass, field
-import numpy as np
 import torch
 from .core import NCA, load_model
-from .life import Rule, parse_rule, life_run, random_soup
+from .life import Rule, parse_rule
 
 # %% auto #0
 __all__ = ['neighbourhoods', 'centre_and_count', 'rule_nca', 'RuleTable', 'rule_table', 'RuleReading', 'recover_rule',

@@ -11,7 +11,6 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 import numpy as np
 import torch
-import torch.nn.functional as F
 from fastcore.docments import docments
 from .core import NCA, save_model, expand_perception, torch_threads
 from .loop import LoopConfig, Batch, Sampler, train
