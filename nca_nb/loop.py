@@ -133,7 +133,7 @@ def _legacy_fit(md: dict, t: dict) -> dict:
     "A checkpoint of the earlier `fit`: its settings, counts and hidden-state cache."
     meta = json.loads(md['meta'])
     return dict(config=json.loads(md['config']), loop=None, settings=meta['settings'], sampler={'counts': meta.get('counts')},
-                sampler_tensors={k: v for k, v in t.items() if k.startswith('cache.')}, losses=t['losses'].tolist(), seconds=[],
+                sampler_tensors={k: v for k, v in t.items() if k.startswith('cache.')}, losses=t['losses'].tolist(), seconds=[math.nan] * len(t['losses']),
                 rng={k[4:]: v for k, v in t.items() if k.startswith('rng.')}, groups=json.loads(md['groups']))
 
 def _legacy_growing(md: dict, t: dict) -> dict:
@@ -187,12 +187,18 @@ def _resume(path: Path, model: NCA, opt, cfg: LoopConfig, sampler: Sampler) -> t
     diff |= _clash(ck['settings'], sampler.settings, getattr(sampler, 'free_on_extend', ()) if extended else ())
     if diff: raise ValueError(f"{path}: checkpoint was made with other settings (checkpoint, now): {diff}; delete it or match them")
     if ck['iteration'] > cfg.iters: raise ValueError(f"{path}: checkpoint is at iteration {ck['iteration']}, past iters={cfg.iters}; use iters >= {ck['iteration']}, or another checkpoint")
+    if ck['loop'] and ck['iteration'] > ck['loop']['lr_drop_at'] != cfg.lr_drop_at:
+        raise ValueError(f"{path}: the learning rate already dropped at iteration {ck['loop']['lr_drop_at']}; resuming with the drop at {cfg.lr_drop_at} would "
+                         f"{'raise it again' if cfg.lr_drop_at > ck['iteration'] else 'change the iterations already run'}: keep the drop at iteration {ck['loop']['lr_drop_at']}")
     if bad := first_nonfinite(list(ck['model'].items()) + list(ck['optimizer'].items())): raise ValueError(f"{path}: {bad} is not finite: not resuming from it")
     dev = next(model.parameters()).device
     model.load_state_dict(ck['model'])
     restore_optimizer(opt, {k: v if k.endswith('.step') else v.to(dev) for k, v in ck['optimizer'].items()}, ck['groups'])
     for k, g in sampler.generators.items():
-        if k in ck['rng']: g.set_state(ck['rng'][k])
+        if k in ck['rng']:
+            try: g.set_state(ck['rng'][k])
+            except RuntimeError: raise ValueError(f"{path}: the state of generator {k!r} was saved on another kind of device than {g.device}: "
+                                                  "resume on the device the run was made on") from None
     sampler.load(path, {k: v.to(dev) for k, v in ck['sampler_tensors'].items()}, ck['sampler'])
     return ck['iteration'], ck['losses'], ck['seconds']
 

@@ -81,6 +81,7 @@ class RuleReading:
     threshold: float = 0.5
 
     def __str__(self):
+        if self.margin < 0: return "no rule: some outputs are not finite"
         if self.rule is None: return f"not outer-totalistic: {len(self.breaks)} of 512 neighbourhoods disagree with their (cell, count) group; margin {self.margin:.3g}"
         return f"{self.rule} (margin {self.margin:.3g}: every output at least that far from {self.threshold})"
 
@@ -95,7 +96,7 @@ def recover_rule(model: NCA, threshold: float = 0.5) -> RuleReading:
             majority = bool(live[g].float().mean() > 0.5)
             breaks += [(int(i), state, k, bool(live[i])) for i in g if bool(live[i]) != majority]
             if majority: (survive if state else birth).append(k)
-    rule = None if breaks else str(Rule(tuple(birth), tuple(survive)))
+    rule = None if breaks or t.margin < 0 else str(Rule(tuple(birth), tuple(survive)))   # a non-finite output is no rule
     return RuleReading(rule, t.margin, breaks, threshold)
 
 # %% ../nbs/15_rule.ipynb #574377f5
@@ -107,7 +108,7 @@ def rollout_margin(model: NCA, x: torch.Tensor, steps: int, threshold: float = 0
         for _ in range(steps):
             x = model.rollout(x, 1)
             d = (x[:, :1] - threshold).abs()
-            margins.append(d.min() if torch.isfinite(d).all() else torch.tensor(-1.))
+            margins.append(d.min() if torch.isfinite(d).all() else d.new_tensor(-1.))
             states.append(x[:, :1] > threshold)
     return torch.stack(states).float(), torch.stack(margins)
 
@@ -119,9 +120,11 @@ def rule_main(argv) -> int:
     p.add_argument('--threshold', type=float, default=0.5, help='a cell is alive above this (default 0.5)')
     p.add_argument('--json', action='store_true', help='print one JSON object: rule, margin, breaks')
     a = p.parse_args(argv)
-    try: r = recover_rule(load_model(a.model), a.threshold)
+    m = load_model(a.model)
+    try: r = recover_rule(m, a.threshold)
     except ValueError as e: raise ValueError(f"{a.model}: {e}") from None
-    print(json.dumps(dict(rule=r.rule, margin=r.margin, threshold=r.threshold, breaks=r.breaks)) if a.json else r)
+    note = '' if m.channels == 1 else f"one step from a frame (hidden channels at 0): the model's {m.channels - 1} hidden channel(s) may change later steps"
+    print(json.dumps(dict(rule=r.rule, margin=r.margin, threshold=r.threshold, breaks=r.breaks, note=note)) if a.json else f"{r}{'; ' + note if note else ''}")
     return 0
 
 # %% ../nbs/15_rule.ipynb #5f3f1a50

@@ -173,7 +173,7 @@ class FitConfig:
     lr_drop: tuple = (0.5, 0.1)        # (at, factor): the learning rate is ×factor from `at`, a fraction of iters if <= 1, else an iteration
     weights: dict | None = None        # {stratum: weight}, naming every stratum (default: growth-emphasised for stratified, else equal)
     switch_at: float = 0.5             # curriculum: fraction of the iterations trained single-step first
-    crop: int | tuple | None = None    # train on random windows of this size (or (h, w)) plus context; None: whole frames
+    crop: int | tuple | None = None    # train on random square windows of this side (from Python also (h, w)), plus context; None: whole frames
     intermediate: bool = False         # loss at every observed frame of a segment, not only its end
     hidden_cache: bool = False         # start segments from the model's own predicted hidden state where known
     seed: int = 0                      # seed of the segments drawn (and, + 1, of the stochastic updates)
