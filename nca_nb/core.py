@@ -21,7 +21,7 @@ from safetensors import safe_open
 __all__ = ['KERNELS', 'MODEL_LIMITS', 'expand_perception', 'dilate', 'alive_mask', 'NCA', 'check_config', 'check_state',
            'seed_state', 'circle_mask', 'damage', 'random_damage', 'rollout', 'normalise_grads', 'atomic_write',
            'save_model', 'read_safetensors', 'metadata_json', 'optimizer_tensors', 'restore_optimizer', 'read_metadata',
-           'load_model', 'torch_threads', 'progress', 'to_rgb', 'show_frames']
+           'load_model', 'torch_threads', 'free_memory', 'progress', 'to_rgb', 'show_frames']
 
 # %% ../nbs/00_core.ipynb #ac04e281
 _SOBEL_X = torch.outer(torch.tensor([1., 2., 1.]), torch.tensor([-1., 0., 1.])) / 8
@@ -366,6 +366,13 @@ def torch_threads(n: int | None):
         torch.set_num_threads(int(n))
     try: yield
     finally: torch.set_num_threads(old)
+
+def free_memory(device='cpu') -> int | None:
+    "Bytes free on `device`: CUDA's free memory, or the system's MemAvailable (None where the system does not say)."
+    d = torch.device(device)
+    if d.type == 'cuda': return torch.cuda.mem_get_info(d)[0]
+    try: return next(int(l.split()[1]) * 1024 for l in Path('/proc/meminfo').read_text().splitlines() if l.startswith('MemAvailable:'))
+    except (OSError, StopIteration, ValueError): return None
 
 def _in_notebook() -> bool:
     "True inside a Jupyter kernel, where fastprogress draws an HTML bar."

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import matplotlib
 import matplotlib.pyplot as plt
-from .core import NCA, load_model, damage, atomic_write, torch_threads
+from .core import NCA, load_model, damage, atomic_write, torch_threads, free_memory
 from .trajectory import Trajectory
 from .train import init_state, _is_binary
 from .frames import read_trajectory, write_frames, output_format
@@ -66,13 +66,6 @@ def _rollout_observed(model: NCA, x: torch.Tensor, steps: int, g: torch.Generato
     return out, None
 
 # %% ../nbs/08_evaluate.ipynb #c9858540
-def _free_bytes(device) -> int | None:
-    "Free memory of `device`: CUDA's free memory, or the system's MemAvailable (None if unknown)."
-    d = torch.device(device)
-    if d.type == 'cuda': return torch.cuda.mem_get_info(d)[0]
-    try: return next(int(l.split()[1]) * 1024 for l in Path('/proc/meminfo').read_text().splitlines() if l.startswith('MemAvailable:'))
-    except (OSError, StopIteration, ValueError): return None
-
 def rollout_memory(model: NCA, H: int, W: int, steps: int, copies: int = 1) -> tuple[int, int]:
     "Estimated bytes of an `H`×`W` rollout: one step's working memory (two states, padded state, perception, MLP hidden layer) and `copies` of the `steps + 1` stored visible frames."
     C, K = model.channels, len(model.perception) + model.learned_filters
@@ -82,7 +75,7 @@ def rollout_memory(model: NCA, H: int, W: int, steps: int, copies: int = 1) -> t
 def check_memory(model: NCA, H: int, W: int, steps: int, device='cpu', copies: int = 1, free: int | None = None) -> int:
     "The estimated bytes of the rollout, or one `ValueError` saying what fits if they exceed 90 % of the `free` bytes (default: measured)."
     step, frames = rollout_memory(model, H, W, steps, copies)
-    free = _free_bytes(device) if free is None else free
+    free = free_memory(device) if free is None else free
     if free is None or step + frames <= 0.9 * free: return step + frames
     gb = lambda b: f'{b / 1e9:.3g} GB'
     per_frame = frames / (steps + 1)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastcore.docments import docments
-from .core import NCA, save_model, expand_perception, torch_threads
+from .core import NCA, save_model, expand_perception, torch_threads, free_memory
 from .loop import LoopConfig, Batch, Sampler, train
 from .cli import field_help, config_options, config_values
 from .trajectory import Trajectory
@@ -507,10 +507,9 @@ def _memory_budget(device, max_memory_gb: float | None = None) -> tuple[int | No
     if max_memory_gb is not None:
         if not max_memory_gb > 0: raise ValueError(f"--max-memory must be a positive number of GB, not {max_memory_gb}")
         return int(max_memory_gb * 2**30), f'--max-memory {max_memory_gb:g} GB'
-    if torch.device(device).type == 'cuda': return torch.cuda.mem_get_info(torch.device(device))[0] // 2, 'half of the free GPU memory'
-    try: kb = int(next(l.split()[1] for l in Path('/proc/meminfo').read_text().splitlines() if l.startswith('MemAvailable:')))
-    except (OSError, StopIteration, ValueError): return None, 'unknown (no /proc/meminfo)'
-    return kb * 1024 // 2, 'half of the available memory'
+    free = free_memory(device)
+    if free is None: return None, 'unknown (the system does not say how much memory is free)'
+    return free // 2, 'half of the free GPU memory' if torch.device(device).type == 'cuda' else 'half of the available memory'
 
 AUTO_CROP_MAX = 128
 "The largest crop `nca-nb fit` picks by itself: a rule is local, so a window this wide (plus its context) already holds every kind of neighbourhood; a larger one only slows each iteration."
