@@ -3,7 +3,7 @@
 Prints: the machine's float32 matmul GFLOP/s (the limit for the two 1x1 convolutions, 93 % of the
 work), NCA inference cell-updates/s (B=8, 72x72, 16 channels, hidden 128, no grad) and seconds per
 training step (64-step BPTT, B=8, 72x72, Adam), with the max_pool2d alive mask of the original as a
-baseline next to ours, and with `skip_dead` (the MLP only where it can matter) next to the dense step. Usage: python bench/core_bench.py [--threads N] [--reps R]"""
+baseline next to ours, and with `fast` (the fused step: the MLP only where it can matter) next to the reference step. Usage: python bench/core_bench.py [--threads N] [--reps R]"""
 import argparse, time
 import torch, torch.nn.functional as F
 from nca_nb.core import NCA, seed_state, alive_mask, normalise_grads
@@ -68,9 +68,9 @@ if __name__ == '__main__':
     print(f'  same with the original max_pool2d alive mask: {ups_mp/1e6:.2f} M cell-updates/s (ours is {ups/ups_mp:.2f}x)')
     t = train_step(m, max(1, a.reps - 1))
     print(f'training step (64-step BPTT, B=8, 72x72, Adam): {t:.2f} s')
-    m.skip_dead = True
+    m.fast = True
     ups_sd = inference(m, 64, a.reps)
     t_sd = train_step(m, max(1, a.reps - 1))
-    m.skip_dead = False
-    print(f'  with skip_dead (MLP on live cells and their neighbours only, {dead_fraction(m):.0%} of this grid skipped): '
+    m.fast = False
+    print(f'  with fast (the fused step; MLP on live cells and their neighbours only, {dead_fraction(m):.0%} of this grid skipped): '
           f'inference {ups_sd/1e6:.2f} M cell-updates/s ({ups_sd/ups:.2f}x), training step {t_sd:.2f} s ({t/t_sd:.2f}x faster)')

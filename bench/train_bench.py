@@ -11,8 +11,9 @@ Workloads, 64 steps each:
   train, fully alive    the same from a state with alpha = 1 everywhere and small random other channels
   infer, fully alive    B=8 72x72, no grad
   infer, from the seed  B=1 256x256, no grad
-nca_nb runs with `skip_dead=True` for training (what `fit` and `train_growing` set on a CPU) and as `rollout` does
-by default (`skip_dead=False`) for inference, plus `skip_dead=True` inference as its own row set (`nca_nb sd`).
+nca_nb runs with `fast=True` (the fused step) for training, as every trainer sets on a CPU, and as `rollout` does by
+default (`fast=False`, the reference arithmetic) for inference, plus `fast=True` inference as its own column
+(`nca_nb fast`), which is what `nca-nb rollout`, the viewers and the validation of `fit` use.
 The variants run interleaved, round after round (the first round is a warm-up), and each keeps its fastest round,
 so a burst of load elsewhere hits all alike; the weights are restored after each training step so every round does
 the same work. Peak memory of one training step: the rise of the peak RSS (VmHWM) over the RSS before the step,
@@ -52,10 +53,10 @@ class EagerNCA(nn.Module):
         return x
 
 class NcaNb:
-    "nca_nb's own `NCA.rollout`, with `skip_dead` as given (`None`: True with grad, False without, as the package does)."
-    def __init__(self, m: NCA, skip_dead=None): self.m, self.skip, self.params = m, skip_dead, list(m.parameters())
+    "nca_nb's own `NCA.rollout`, with `fast` as given (`None`: True with grad, False without, as the package does)."
+    def __init__(self, m: NCA, fast=None): self.m, self.fast, self.params = m, fast, list(m.parameters())
     def rollout(self, x, steps, g, grad):
-        self.m.skip_dead = grad if self.skip is None else self.skip
+        self.m.fast = grad if self.fast is None else self.fast
         return self.m.rollout(x, steps, grad=grad, generator=g)
 
 IMPLS = {'baseline': EagerNCA, 'nca_nb': NcaNb}
@@ -116,7 +117,7 @@ def load_extra(path):
     IMPLS.update(mod.IMPLS)
 
 def make(name, m):
-    if name == 'nca_nb sd': return NcaNb(copy.deepcopy(m), True)
+    if name == 'nca_nb fast': return NcaNb(copy.deepcopy(m), True)
     return IMPLS[name](copy.deepcopy(m))
 
 def timed(f, clock=time.perf_counter):
@@ -134,7 +135,7 @@ def main():
     if a.threads: torch.set_num_threads(a.threads)
     if a.extra: load_extra(a.extra)
     if a.mem_of: print(json.dumps(measure_memory(*a.mem_of))); return
-    names = a.only.split(',') if a.only else list(IMPLS) + ['nca_nb sd']
+    names = a.only.split(',') if a.only else list(IMPLS) + ['nca_nb fast']
     wls = list(WORKLOADS) if a.workloads is None else [list(WORKLOADS)[int(i)] for i in a.workloads.split(',')]
     print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, reps {a.reps} (+1 warm-up), loadavg before: {open("/proc/loadavg").read().split(" ", 3)[:3]}')
     m = model()
@@ -143,7 +144,7 @@ def main():
     for wl in wls:
         mk, grad = WORKLOADS[wl]
         x0 = mk()
-        vs = [n for n in names if not (grad and n == 'nca_nb sd')]                 # with grad, nca_nb already runs skip_dead
+        vs = [n for n in names if not (grad and n == 'nca_nb fast')]                 # with grad, nca_nb already runs the fused step
         fs = {n: runner(make(n, m), x0, grad) for n in vs}
         ts, res = {n: [] for n in vs}, {}
         for r in range(a.reps + 1):
@@ -157,7 +158,7 @@ def main():
     if not a.no_memory:
         for wl in [w_ for w_ in wls if WORKLOADS[w_][1]]:
             out = []
-            for n in [n for n in names if n != 'nca_nb sd']:
+            for n in [n for n in names if n != 'nca_nb fast']:
                 cmd = [sys.executable, __file__, '--mem-of', n, wl] + (['--threads', str(a.threads)] if a.threads else []) + (['--extra', a.extra] if a.extra else [])
                 p = subprocess.run(cmd, capture_output=True, text=True)
                 out.append(f'{n} {float(p.stdout.strip()):.0f} MB' if p.returncode == 0 else f'{n} failed: {p.stderr.strip()[-200:]}')

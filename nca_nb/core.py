@@ -92,7 +92,7 @@ class NCA(nn.Module):
         self.w1 = nn.Conv2d(C * (len(self.perception) + L), self.hidden, 1)
         self.w2 = nn.Conv2d(self.hidden, C, 1)
         nn.init.zeros_(self.w2.weight); nn.init.zeros_(self.w2.bias)
-        self.skip_dead = False  # compute the MLP only where it can matter (see below); same result, not part of the config
+        self.fast = False  # the fused step (see below): the same function in other float rounding; trainers switch it on
         self.to(memory_format=torch.channels_last)  # channels-last: ~2x faster perception on CPU (bench/core_bench.py)
 
     @property
@@ -171,27 +171,25 @@ def _perceive(self: NCA, x: torch.Tensor) -> torch.Tensor:
     if self.learned is not None: y = torch.cat([y, self.learned(xp)], 1)
     return y
 
-def _update(self: NCA, y: torch.Tensor, where: torch.Tensor | None = None) -> torch.Tensor:
-    "The per-cell MLP on perception `y`, as two matrix products over all cells, or only the cells of the boolean `(B,1,H,W)` `where` (zero elsewhere)."
+def _update(self: NCA, y: torch.Tensor) -> torch.Tensor:
+    "The per-cell MLP on perception `y`, as two matrix products over all cells."
     B, K, H, W = y.shape
     z = y.permute(0, 2, 3, 1).reshape(-1, K)               # free for a channels-last y: one row per cell
-    if where is not None:
-        idx = where.permute(0, 2, 3, 1).reshape(-1).nonzero().squeeze(1)
-        z = z.index_select(0, idx)
     h = torch.addmm(self.w1.bias, z, self.w1.weight.view(self.hidden, K).t()).relu_()
     dx = torch.addmm(self.w2.bias, h, self.w2.weight.view(self.channels, self.hidden).t())
-    if where is not None: dx = dx.new_zeros(B * H * W, self.channels).index_copy(0, idx, dx)
     return dx.view(B, H, W, self.channels).permute(0, 3, 1, 2)
 
 def _step(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None, fire_rate: float | None = None) -> torch.Tensor:
     "One NCA step of state `x` (B, C, H, W); `generator` makes the stochastic update reproducible."
     fire_rate = self.fire_rate if fire_rate is None else fire_rate
+    B, _, H, W = x.shape
+    if self.fast and self.learned is None and x.device.type == 'cpu':
+        fire = torch.rand(B, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate if fire_rate < 1 else None
+        return _fused_step(self, x, fire)
     a = self.n_visible - 1
     if self.alive_masking: pre = alive_mask(x[:, a:a + 1], self.alive_threshold, self.padding)
-    dx = self.update(self.perceive(x), dilate(pre, self.padding) if self.alive_masking and self.skip_dead else None)
-    if fire_rate < 1:
-        B, _, H, W = x.shape
-        dx = dx * (torch.rand(B, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate)
+    dx = self.update(self.perceive(x))
+    if fire_rate < 1: dx = dx * (torch.rand(B, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate)
     x = x + dx
     if self.alive_masking: x = x * (pre & alive_mask(x[:, a:a + 1], self.alive_threshold, self.padding))
     return x
@@ -201,6 +199,138 @@ def _forward(self: NCA, x: torch.Tensor, generator: torch.Generator | None = Non
     return self.step(check_state(x, self.channels).contiguous(memory_format=torch.channels_last), generator)
 
 NCA.perceive, NCA.update, NCA.step, NCA.forward = _perceive, _update, _step, _forward
+
+# %% ../nbs/00_core.ipynb #58d083c6
+def _dilate_hw(m: torch.Tensor, circular: bool) -> torch.Tensor:
+    "`dilate` of a channels-last `(B,H,W)` boolean mask: True where its 3×3 neighbourhood holds a True."
+    if circular: a = F.pad(m[:, None].to(torch.uint8), (1, 1, 1, 1), mode='circular')[:, 0].bool()
+    else: a = F.pad(m, (1, 1, 1, 1), value=False)
+    H, W = m.shape[-2:]
+    r = a[:, 0:H] | a[:, 1:H + 1] | a[:, 2:H + 2]
+    return r[..., 0:W] | r[..., 1:W + 1] | r[..., 2:W + 2]
+
+def _kernel_taps(names) -> list:
+    "Per perception kernel, its nonzero taps `(row, col, weight)`."
+    return [[(i, j, float(k[i, j])) for i in range(3) for j in range(3) if k[i, j] != 0] for k in (KERNELS[n] for n in names)]
+
+def _live_box(pre: torch.Tensor, grow: int = 2):
+    "Rows and columns `(r0, r1, c0, c1)` of the True cells of `pre` (B,H,W) over the batch, grown by `grow` and clipped; None if none."
+    r, c = pre.any(2).any(0).nonzero(), pre.any(1).any(0).nonzero()
+    if r.numel() == 0: return None
+    H, W = pre.shape[1:]
+    return max(int(r[0]) - grow, 0), min(int(r[-1]) + 1 + grow, H), max(int(c[0]) - grow, 0), min(int(c[-1]) + 1 + grow, W)
+
+def _perceive_rows(xc: torch.Tensor, taps, circular: bool) -> torch.Tensor:
+    "Perception of a channels-last `(B,h,w,C)` grid by shifted adds: `(B·h·w, K·C)` rows, kernel-major."
+    B, h, w, C = xc.shape
+    if circular: xp = F.pad(xc.permute(0, 3, 1, 2), (1, 1, 1, 1), mode='circular').permute(0, 2, 3, 1)
+    else: xp = xc.new_zeros(B, h + 2, w + 2, C); xp[:, 1:-1, 1:-1] = xc
+    y = xc.new_empty(B, h, w, len(taps), C)
+    for k, tk in enumerate(taps):
+        for t, (i, j, wt) in enumerate(tk):
+            if t == 0: torch.mul(xp[:, i:i + h, j:j + w], wt, out=y[..., k, :])
+            else: y[..., k, :].add_(xp[:, i:i + h, j:j + w], alpha=wt)
+    return y.view(B * h * w, -1)
+
+def _perceive_rows_T(gy: torch.Tensor, taps, shape, circular: bool) -> torch.Tensor:
+    "The transpose of `_perceive_rows`: `(B·h·w, K·C)` rows back to a `(B,h,w,C)` grid."
+    B, h, w, C = shape
+    g = gy.view(B, h, w, len(taps), C)
+    gp = gy.new_zeros(B, h + 2, w + 2, C)
+    for k, tk in enumerate(taps):
+        for i, j, wt in tk: gp[:, i:i + h, j:j + w].add_(g[..., k, :], alpha=wt)
+    out = gp[:, 1:-1, 1:-1]
+    if circular:                                                          # fold the wrapped border back
+        out = out.clone()
+        out[:, 0] += gp[:, -1, 1:-1]; out[:, -1] += gp[:, 0, 1:-1]
+        out[:, :, 0] += gp[:, 1:-1, -1]; out[:, :, -1] += gp[:, 1:-1, 0]
+        out[:, 0, 0] += gp[:, -1, -1]; out[:, 0, -1] += gp[:, -1, 0]; out[:, -1, 0] += gp[:, 0, -1]; out[:, -1, -1] += gp[:, 0, 0]
+    return out
+
+# %% ../nbs/00_core.ipynb #0bc29b8e
+_CHUNK = 4096   # rows per piece of the MLP's backward: each piece's hidden gradient stays in cache for its three uses
+
+def _fused_forward(x, W1k, b1, W2, b2, fire, taps, a: int, thr: float, circular: bool, alive: bool):
+    "One step of a channels-last `x` (B,C,H,W); returns the new state and what the backward needs."
+    B, C, H, W = x.shape
+    xh = x.permute(0, 2, 3, 1)
+    pre = _dilate_hw(xh[..., a] > thr, circular) if alive else None
+    box = (0, H, 0, W) if pre is None or circular else _live_box(pre)
+    if box is None: return torch.zeros_like(x), None                     # nothing alive: the step gives zeros
+    r0, r1, c0, c1 = box; h, w = r1 - r0, c1 - c0
+    xc = xh[:, r0:r1, c0:c1]
+    prec = None if pre is None else pre[:, r0:r1, c0:c1]
+    act = None if pre is None else _dilate_hw(prec, circular)           # the cells whose update can reach the result
+    if fire is not None:
+        fc = fire[:, 0, r0:r1, c0:c1]
+        act = fc if act is None else act & fc
+    idx = None if act is None else act.reshape(-1).nonzero().squeeze(1)
+    y = _perceive_rows(xc, taps, circular)
+    z = y if idx is None else y.index_select(0, idx)
+    hh = torch.addmm(b1, z, W1k.t()).relu_()
+    d = torch.addmm(b2, hh, W2.t())
+    xn = xc.reshape(-1, C)
+    if idx is None: xn = xn + d
+    else:
+        if xn.data_ptr() == xc.data_ptr(): xn = xn.clone()             # a view of the input: never write into it
+        xn.index_add_(0, idx, d)
+    m = None
+    if pre is not None:
+        m = (prec & _dilate_hw(xn[:, a].view(B, h, w) > thr, circular)).reshape(-1, 1)
+        xn.mul_(m)
+    if (h, w) == (H, W): out = xn.view(B, H, W, C)
+    else: out = x.new_zeros(B, H, W, C); out[:, r0:r1, c0:c1] = xn.view(B, h, w, C)
+    return out.permute(0, 3, 1, 2), (box, idx, m, z, hh)
+
+class _FusedStep(torch.autograd.Function):
+    "`_fused_forward` with a backward that reuses the kept MLP inputs: five matrix products and the transposed perception."
+    @staticmethod
+    def forward(ctx, x, W1k, b1, W2, b2, fire, taps, a, thr, circular, alive):
+        out, kept = _fused_forward(x, W1k, b1, W2, b2, fire, taps, a, thr, circular, alive)
+        ctx.shape, ctx.taps, ctx.circular, ctx.kept = x.shape, taps, circular, kept is not None
+        if kept is None: return out
+        ctx.box, ctx.idx, ctx.m, z, hh = kept
+        ctx.save_for_backward(W1k, W2, z, hh)
+        return out
+
+    @staticmethod
+    def backward(ctx, g_out):
+        B, C, H, W = ctx.shape
+        rest = (None,) * 6
+        if not ctx.kept: return (torch.zeros_like(g_out), None, None, None, None) + rest
+        W1k, W2, z, hh = ctx.saved_tensors
+        idx, m, K = ctx.idx, ctx.m, len(ctx.taps)
+        r0, r1, c0, c1 = ctx.box; h, w = r1 - r0, c1 - c0
+        gc = g_out.permute(0, 2, 3, 1)[:, r0:r1, c0:c1].reshape(-1, C)
+        gxn = gc if m is None else gc * m
+        gd = gxn if idx is None else gxn.index_select(0, idx)
+        gW2, gb2 = gd.t().mm(hh), gd.sum(0)
+        need_x = ctx.needs_input_grad[0]
+        n = gd.shape[0]
+        gW1k, gb1 = W1k.new_zeros(W1k.shape), W1k.new_zeros(W1k.shape[0])
+        gz = gd.new_empty(n, W1k.shape[1]) if need_x else None
+        for s in range(0, n, _CHUNK):
+            sl = slice(s, s + _CHUNK)
+            gh = torch.ops.aten.threshold_backward(gd[sl].mm(W2), hh[sl], 0)
+            gW1k.addmm_(gh.t(), z[sl]); gb1 += gh.sum(0)
+            if need_x: torch.mm(gh, W1k, out=gz[sl])
+        if not need_x: return (None, gW1k, gb1, gW2, gb2) + rest
+        gy = gz if idx is None else gz.new_zeros(B * h * w, K * C).index_copy_(0, idx, gz)
+        gxc = _perceive_rows_T(gy, ctx.taps, (B, h, w, C), ctx.circular).add_(gxn.view(B, h, w, C))
+        if (h, w) == (H, W): gx = gxc
+        else: gx = g_out.new_zeros(B, H, W, C); gx[:, r0:r1, c0:c1] = gxc
+        return (gx.permute(0, 3, 1, 2), gW1k, gb1, gW2, gb2) + rest
+
+def _fused_step(self: NCA, x: torch.Tensor, fire: torch.Tensor | None) -> torch.Tensor:
+    "One step by `_FusedStep` (fixed kernels only); `fire` is the boolean `(B,1,H,W)` fire mask or None."
+    C, K = self.channels, len(self.perception)
+    if '_taps' not in self.__dict__: self._taps = _kernel_taps(self.perception)     # built once per model
+    W1k = self.w1.weight.view(self.hidden, C, K).transpose(1, 2).reshape(self.hidden, K * C)   # kernel-major columns
+    args = (W1k, self.w1.bias, self.w2.weight.view(C, self.hidden), self.w2.bias, fire, self._taps,
+            self.n_visible - 1, self.alive_threshold, self.padding == 'circular', self.alive_masking)
+    x = x.contiguous(memory_format=torch.channels_last)
+    if torch.is_grad_enabled() and (x.requires_grad or self.w1.weight.requires_grad): return _FusedStep.apply(x, *args)
+    return _fused_forward(x, *args)[0]
 
 # %% ../nbs/00_core.ipynb #f58711fb
 def seed_state(h: int, w: int, channels: int = 16, n_visible: int = 4, batch: int = 1, device=None) -> torch.Tensor:

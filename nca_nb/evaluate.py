@@ -210,6 +210,7 @@ def rollout_main(argv) -> int:
     dev = check_device(a.device)
     with torch_threads(a.threads):
         model = load_model(a.model, device=dev)
+        model.fast = True                    # the fused step (00_core): the same rollout up to float rounding, 2x faster or more on a CPU
         tr = read_trajectory(a.init, min_frames=1)
         if tr.n_visible != model.n_visible:
             raise ValueError(f"{a.init}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")

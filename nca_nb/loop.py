@@ -211,7 +211,7 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
     n0 = len(losses)
     good, stopped = it0 or None, False
     dev = next(model.parameters()).device
-    skip_dead, model.skip_dead = model.skip_dead, model.alive_masking and dev.type == 'cpu'   # same steps, the MLP only near live cells (00_core)
+    fast, model.fast = model.fast, dev.type == 'cpu'          # the fused step (00_core): the same steps, faster
     model.train()
     bar = progress(range(it0, cfg.iters), quiet=not progress_bar, label=label if not it0 else f'resumed at {it0}, {label}')
     t_start = time.perf_counter()
@@ -233,5 +233,5 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
                 write_checkpoint(ckpt, model, opt, it + 1, losses, seconds, cfg, sampler); good = it + 1
                 if after_checkpoint is not None: after_checkpoint(it + 1, ckpt)
             if stopped: break
-    finally: model.eval(); model.skip_dead = skip_dead
+    finally: model.eval(); model.fast = fast
     return TrainResult(losses, seconds, it0 or None, it0 + len(losses) - n0, bool(stopped))

@@ -331,9 +331,10 @@ MORPHO_PHASES = {'grow': 200, 'stable': 200, 'regen': 200}
 "Phase name -> default number of recorded steps."
 
 def simulate_morpho(target: str = 'fox', phase: str = 'grow', steps: int | None = None, seed: int = 0,
-                    warmup: int = 300, radius: float = 0.3, model: NCA | None = None, centre=(0., 0.)) -> Trajectory:
-    "A `Trajectory` (system 'morpho', RGBA frames) of the shipped `target` model in `phase` grow, stable or regen."
+                    warmup: int = 300, radius: float = 0.3, model: NCA | None = None, centre=(0., 0.), channels: str = 'visible') -> Trajectory:
+    "A `Trajectory` (system 'morpho') of the shipped `target` model in `phase` grow, stable or regen: RGBA frames, or all channels (RGBA visible)."
     if phase not in MORPHO_PHASES: raise ValueError(f"unknown morpho phase {phase!r}; choose from {list(MORPHO_PHASES)}")
+    if channels not in ('visible', 'all'): raise ValueError(f"channels must be 'visible' (RGBA) or 'all' (the full state), not {channels!r}")
     steps = MORPHO_PHASES[phase] if steps is None else int(steps)
     if steps < 1 or warmup < 0: raise ValueError(f"steps must be >= 1 and warmup >= 0 (got {steps}, {warmup})")
     model = load_growing(target) if model is None else model
@@ -345,7 +346,7 @@ def simulate_morpho(target: str = 'fox', phase: str = 'grow', steps: int | None 
     if phase == 'regen':
         cx, cy = (float(c) for c in centre)
         x = damage(x, cx, cy, radius); params['damage'] = dict(cx=cx, cy=cy, r=radius)
-    frames = model.rollout(x, steps, frames=True, keep=4, generator=g)[:, 0]
+    frames = model.rollout(x, steps, frames=True, keep=model.channels if channels == 'all' else 4, generator=g)[:, 0]
     return Trajectory(frames, 'morpho', params, seed=int(seed), phases=[(phase, 0, steps + 1)], n_visible=4)
 
 # %% ../nbs/06_morpho.ipynb #55dce420

@@ -40,20 +40,21 @@ def learner_model(seed: int = 0) -> NCA:
         torch.manual_seed(seed)
         return NCA()
 
-def morpho_run(target: str, seed: int, steps: int = 400, grow: int | None = None, model: NCA | None = None) -> Trajectory:
-    "The ground truth from the seed for `steps` steps, phases `grow` (frames 0..grow-1, default the first half) and `stable` (the rest)."
+def morpho_run(target: str, seed: int, steps: int = 400, grow: int | None = None, model: NCA | None = None, channels: str = 'visible') -> Trajectory:
+    "The ground truth from the seed for `steps` steps, phases `grow` (frames 0..grow-1, default the first half) and `stable` (the rest); RGBA or `channels='all'`."
     grow = steps // 2 if grow is None else int(grow)
-    tr = simulate_morpho(target, 'grow', steps=steps, seed=seed, model=model)
+    tr = simulate_morpho(target, 'grow', steps=steps, seed=seed, model=model, channels=channels)
     return Trajectory(tr.frames, 'morpho', dict(tr.params, phase='run'), seed=seed, phases=[('grow', 0, grow), ('stable', grow, steps + 1)], n_visible=4)
 
-def morpho_training_data(target: str, seeds=(0, 1), steps: int = 400, regen_steps: int = 200, model: NCA | None = None, warmup: int = 300) -> dict:
-    "`{name: Trajectory}`: a run (`grow` + `stable`) and an off-centre regeneration run (damaged at step `warmup`) per seed, from the shipped ground truth."
+def morpho_training_data(target: str, seeds=(0, 1), steps: int = 400, regen_steps: int = 200, model: NCA | None = None, warmup: int = 300,
+                         channels: str = 'visible') -> dict:
+    "`{name: Trajectory}`: a run (`grow` + `stable`) and an off-centre regeneration run (damaged at step `warmup`) per seed, from the shipped ground truth; RGBA, or the full state with `channels='all'`."
     model = load_growing(target) if model is None else model
     out = {}
     for i, s in enumerate(seeds):
-        out[f'run{s}'] = morpho_run(target, s, steps, model=model)
+        out[f'run{s}'] = morpho_run(target, s, steps, model=model, channels=channels)
         cx, cy, r = TRAIN_DAMAGES[i % len(TRAIN_DAMAGES)]
-        out[f'regen{s}'] = simulate_morpho(target, 'regen', steps=regen_steps, seed=s, model=model, centre=(cx, cy), radius=r, warmup=warmup)
+        out[f'regen{s}'] = simulate_morpho(target, 'regen', steps=regen_steps, seed=s, model=model, centre=(cx, cy), radius=r, warmup=warmup, channels=channels)
     return out
 
 def regen_links(data: dict) -> dict:

@@ -49,6 +49,8 @@ def _morpho_options(p: argparse.ArgumentParser) -> None:
                    help='grow from the seed, stay grown, or regrow after a central disc of damage (default: grow)')
     p.add_argument('--steps', type=int, default=None, help='recorded steps (default: 200)')
     p.add_argument('--warmup', type=int, default=300, help='steps grown before a stable or regen run (default: 300)')
+    p.add_argument('--channels', choices=['visible', 'all'], default='visible',
+                   help="record RGBA, or the full state (all 16 channels, RGBA visible) for the full-state protocol of fit; all needs --out .npz (default: visible)")
 
 SYSTEMS: dict[str, System] = {
     'life': System('nca_nb.life:simulate_life', "Conway's Game of Life, or any Life-like rule", _life_options),
@@ -83,7 +85,9 @@ def simulate_main(argv: list[str]) -> int:
     from nca_nb.frames import output_format, write_frames
     a = simulate_parser().parse_args(argv)
     out = Path(a.out)
-    output_format(out)                                   # a bad --out fails now, not after the simulation
+    fmt = output_format(out)                             # a bad --out fails now, not after the simulation
+    if getattr(a, 'channels', 'visible') == 'all' and fmt != '.npz':
+        raise ValueError(f"--channels all records the full state: only a trajectory .npz keeps it apart from the visible channels, not {out.name}")
     if not a.fps > 0: raise ValueError(f"--fps must be positive, not {a.fps}")
     fn = SYSTEMS[a.system].resolve()
     kw = {k: v for k, v in vars(a).items() if k not in _COMMON}

@@ -20,9 +20,9 @@ from .frames import read_trajectory
 from .rule import recover_rule
 
 # %% auto #0
-__all__ = ['REGIMES', 'MAX_FIT_LOSS', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata', 'init_state', 'draw_segments',
-           'FitResult', 'FitConfig', 'data_fingerprint', 'perturb_visible', 'SegmentSampler', 'fit', 'infer_defaults',
-           'fit_main']
+__all__ = ['REGIMES', 'PROTOCOLS', 'MAX_FIT_LOSS', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata', 'init_state',
+           'draw_segments', 'FitResult', 'FitConfig', 'data_fingerprint', 'perturb_visible', 'SegmentSampler', 'fit',
+           'infer_defaults', 'fit_main']
 
 # %% ../nbs/07_train.ipynb #078a7911
 @dataclass
@@ -157,6 +157,8 @@ class FitResult:
     info: dict
 
 REGIMES = ('single', 'multi', 'stratified', 'curriculum')
+PROTOCOLS = ('observed', 'full')
+"What a segment starts from: the visible channels only (hidden ones inferred), or the system's full recorded state."
 
 MAX_FIT_LOSS = 1e3
 "Frames lie in [0, 1], so a sane prediction's MSE is below 1; a loss above this is divergence even while finite."
@@ -182,6 +184,8 @@ class FitConfig:
     links: dict | None = None          # {trajectory: (source, frame)}: frame 0 takes the cached hidden state of the source's frame
     validate: float = 0.               # share of the last frames of each stratum held out to check the model
     checkpoint_every: int = 100        # iterations between checkpoints (the last iteration always writes one)
+    protocol: str = 'observed'         # observed: segments start from the visible channels (hidden ones inferred); full: from the recorded full state
+    loss_on: str = 'visible'           # the channels the loss compares: visible, or all (the full protocol only)
 
     def __post_init__(self):
         if self.regime not in REGIMES: raise ValueError(f"regime must be one of {REGIMES}, not {self.regime!r}")
@@ -201,6 +205,11 @@ class FitConfig:
             if min(self.crop) < 1: raise ValueError(f"crop must be positive, not {self.crop}")
         if not (self.noise >= 0 and math.isfinite(self.noise)): raise ValueError(f"noise must be a finite amplitude >= 0, not {self.noise}")
         if not 0 <= self.seed_share <= 1: raise ValueError(f"seed_share must be a probability in [0, 1], not {self.seed_share}")
+        if self.protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {PROTOCOLS}, not {self.protocol!r}")
+        if self.loss_on not in ('visible', 'all'): raise ValueError(f"loss_on must be 'visible' or 'all', not {self.loss_on!r}")
+        if self.loss_on == 'all' and self.protocol != 'full': raise ValueError("loss_on='all' compares hidden channels: it needs recorded ones, protocol='full'")
+        if self.protocol == 'full' and (self.hidden_cache or self.links):
+            raise ValueError("the full protocol starts every segment from the recorded hidden state: hidden_cache and links have nothing to infer")
 
     def loop_config(self) -> LoopConfig:
         "The loop's part: Adam (its default epsilon), the learning-rate drop, the checkpoint interval."
@@ -226,6 +235,9 @@ def _check_data(model, trajs, strata, cfg: FitConfig):
     for i, tr in enumerate(trajs):
         if tr.n_visible != model.n_visible:
             raise ValueError(f"trajectory {i} ({tr.system}) has {tr.n_visible} visible channels but the model observes {model.n_visible} (model channels={model.channels}, n_visible={model.n_visible})")
+        if cfg.protocol == 'full' and tr.frames.shape[1] != model.channels:
+            raise ValueError(f"trajectory {i} ({tr.system}) records {tr.frames.shape[1]} channels, but the full protocol needs the model's full state of {model.channels} "
+                             "(e.g. nca-nb simulate morpho --channels all --out run.npz)")
     if cfg.regime != 'single':
         short = [f"{s.name} ({len(s)} frames)" for s in strata if len(s) <= cfg.n_max]
         if short: raise ValueError(f"horizon n_max={cfg.n_max} (--horizon) is too long: a segment t→t+{cfg.n_max} needs {cfg.n_max + 1} frames, but {', '.join(short)} "
@@ -254,9 +266,9 @@ def _hold_out(strata, frac: float, need: int) -> list[tuple[int, int, int]]:
     return held
 
 # %% ../nbs/07_train.ipynb #ea816685
-def _gather(trajs, strata, idx, t, n, model, crop, g, device):
-    "Start frames `(B, nv, h, w)`, targets `(n, B, nv, h, w)`, loss mask `(B,1,h,w)` and the window indices."
-    nv, m = model.n_visible, _margin(model, n)
+def _gather(trajs, strata, idx, t, n, model, crop, g, device, full: bool = False):
+    "Start frames `(B, c, h, w)`, targets `(n, B, c, h, w)` (c: the visible channels, or all if `full`), loss mask `(B,1,h,w)` and the window indices."
+    nv, m = model.channels if full else model.n_visible, _margin(model, n)
     used = [trajs[strata[i].traj] for i in set(idx.tolist())]
     lim = [min(tr.frames.shape[d] for tr in used) for d in (-2, -1)]      # one window size when a batch mixes frame sizes
     starts, targets, masks, wins = [], [], [], []
@@ -315,17 +327,21 @@ class SegmentSampler(Sampler):
         if c.seed_share: self.settings['seed_share'] = float(c.seed_share)
         if c.links: self.settings['links'] = {str(k): [str(src), int(fr)] for k, (src, fr) in c.links.items()}
         if c.validate: self.settings['validate'] = float(c.validate)
+        if c.protocol != 'observed': self.settings['protocol'] = c.protocol
+        if c.loss_on != 'visible': self.settings['loss_on'] = c.loss_on
 
     def batch(self, it: int) -> Batch:
         c, m = self.cfg, self.model
         idx, t, n = draw_segments(self.strata, c.regime, c.batch, c.n_min, c.n_max, self.gs, it, self.switch, c.seed_share)
-        x, y, mask, wins = _gather(self.trajs, self.strata, idx, t, n, m, c.crop, self.gs, self.device)   # frames stay on the CPU; each batch is moved
-        x = init_state(x, m)
+        full = c.protocol == 'full'
+        x, y, mask, wins = _gather(self.trajs, self.strata, idx, t, n, m, c.crop, self.gs, self.device, full)   # frames stay on the CPU; each batch is moved
+        x = x.contiguous(memory_format=torch.channels_last) if full else init_state(x, m)
+        n_loss = m.channels if c.loss_on == 'all' else m.n_visible
         if c.noise: x = perturb_visible(x, c.noise, m.n_visible, self.gs)
         if c.hidden_cache:
             _refresh_links(self.cache, self.linked)
             _apply_cache(x, self.cache, self.strata, idx, t, wins, m)
-        return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y, mask, m.n_visible, c.intermediate),
+        return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y[:, :, :n_loss], mask, n_loss, c.intermediate),
                      self.gd, dict(idx=idx, t=t, n=n, wins=wins, mask=mask))
 
     def update(self, it: int, batch: Batch, states: list) -> None:
@@ -349,11 +365,11 @@ def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, devi
     sampler = SegmentSampler(model, data, cfg, device)
     t_start = time.time()
     r = train(model, sampler, cfg.loop_config(), checkpoint, progress_bar=progress, callback=callback)
-    val = _validate(model, sampler.trajs, sampler.strata, sampler.held, cfg.crop, cfg.seed, device, cfg.validate) if cfg.validate else None
+    val = _validate(model, sampler.trajs, sampler.strata, sampler.held, cfg, device) if cfg.validate else None
     s, counts, tail = sampler.settings, sampler.counts, r.losses[-max(1, len(r.losses) // 10):]
     info = dict(regime=cfg.regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, lr=cfg.lr, lr_drop=s['lr_drop'],
                 switch_at=s['switch'], intermediate=cfg.intermediate, hidden_cache=cfg.hidden_cache, crop=s['crop'],
-                seed=cfg.seed, noise=float(cfg.noise), seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
+                protocol=cfg.protocol, loss_on=cfg.loss_on, seed=cfg.seed, noise=float(cfg.noise), seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
                 strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6), drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
@@ -361,29 +377,31 @@ def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, devi
     return FitResult(model, r.losses, info)
 
 # %% ../nbs/07_train.ipynb #7116a5a2
-def _validate(model, trajs, strata, held, crop, seed, device, frac) -> dict:
-    "Forecast error of `model` on the held-out frames, from the last training frame of each stratum, next to persistence (repeating that frame)."
+def _validate(model, trajs, strata, held, cfg: FitConfig, device) -> dict:
+    "Forecast error of `model` on the held-out frames, from the last training frame of each stratum (its full state under the full protocol), next to persistence (repeating that frame)."
+    crop, seed, frac = cfg.crop, cfg.seed, cfg.validate
     out = dict(held_out=f'the last {frac:.0%} of the frames of each stratum', frames=sum(b - a for _, a, b in held), strata=[strata[i].name for i, _, _ in held])
     if not held: return dict(out, note='no stratum is long enough to hold frames out')
     nv, circ, binary = model.n_visible, model.padding == 'circular', _is_binary(trajs)
     g = torch.Generator(device=device).manual_seed(int(seed) + 2)
     se = sp = right = right_p = cells = 0.
-    skip_dead, model.skip_dead = model.skip_dead, model.alive_masking and torch.device(device).type == 'cpu'   # as in training: the MLP only near live cells (00_core)
+    fast, model.fast = model.fast, torch.device(device).type == 'cpu'   # as in training: the fused step (00_core)
     try:
         with torch.no_grad():
             for i, a, b in held:
-                fr = trajs[strata[i].traj].frames[a - 1:b, :nv]
+                fr = trajs[strata[i].traj].frames[a - 1:b]
                 (H, W), m = fr.shape[-2:], _margin(model, b - a)
                 rows, rm = _window_axis(H, crop[0], m, circ, None) if crop else (torch.arange(H), torch.ones(H, dtype=torch.bool))
                 cols, cm = _window_axis(W, crop[1], m, circ, None) if crop else (torch.arange(W), torch.ones(W, dtype=torch.bool))
                 fr, keep = fr[:, :, rows[:, None], cols[None, :]], rm[:, None] & cm[None, :]
-                x, pred = init_state(fr[:1], model).to(device), []
+                start = fr[:1].contiguous(memory_format=torch.channels_last) if cfg.protocol == 'full' else init_state(fr[:1, :nv], model)
+                fr, x, pred = fr[:, :nv], start.to(device), []
                 for _ in range(b - a):
                     x = model.rollout(x, model.substeps, generator=g); pred.append(x[0, :nv].cpu())
                 pred, truth, last = torch.stack(pred)[..., keep], fr[1:][..., keep], fr[:1][..., keep]
                 se += ((pred - truth) ** 2).sum().item(); sp += ((last - truth) ** 2).sum().item(); cells += truth.numel()
                 if binary: right += ((pred > 0.5) == (truth > 0.5)).sum().item(); right_p += ((last > 0.5) == (truth > 0.5)).sum().item()
-    finally: model.skip_dead = skip_dead
+    finally: model.fast = fast
     mse, pers = se / cells, sp / cells
     out.update(mse=mse if math.isfinite(mse) else None, persistence_mse=pers, diverged=not math.isfinite(mse),
                beats_persistence=math.isfinite(mse) and (mse < pers or mse == pers == 0))

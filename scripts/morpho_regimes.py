@@ -43,14 +43,17 @@ DATA = ROOT / 'nca_nb' / 'data'
 
 def wanted_settings(regime, seed, a, data=None) -> dict:
     "The training settings of one learner under the arguments `a` (and its training data's fingerprint), as `fit` records them in the model's info."
-    w = dict(regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, hidden_cache=not a.no_hidden_cache,
-             seed_share=0. if regime == 'single' else a.seed_share, seed=seed, linked=bool(a.link_regen and regime == 'stratified'))
+    full = a.protocol == 'full'
+    w = dict(regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, lr=a.lr, hidden_cache=not (a.no_hidden_cache or full),
+             seed_share=0. if regime == 'single' else a.seed_share, seed=seed, linked=bool(a.link_regen and regime == 'stratified'),
+             protocol=a.protocol, loss_on=a.loss_on)
     if data is not None: w['data_fingerprint'] = data_fingerprint(make_strata(regime_data(data, regime))[0])
     return w
 
 def settings_clash(info: dict, wanted: dict) -> dict:
     "Settings (recorded, wanted) on which a finished model's info differs from `wanted`; empty if none."
-    rec = {k: info.get(k) for k in wanted} | {'linked': bool(info.get('links')), 'seed_share': info.get('seed_share') or 0.}   # older files: no share
+    rec = {k: info.get(k) for k in wanted} | {'linked': bool(info.get('links')), 'seed_share': info.get('seed_share') or 0.,   # older files: no share,
+                                              'protocol': info.get('protocol', 'observed'), 'loss_on': info.get('loss_on', 'visible')}   # the observed protocol
     if 'data_fingerprint' not in info: rec['data_fingerprint'] = wanted.get('data_fingerprint')   # older files did not record their data
     return {k: (rec[k], v) for k, v in wanted.items() if rec[k] != v}
 
@@ -61,7 +64,8 @@ def train_one(target, regime, seed, data, truth, a):
     wanted = wanted_settings(regime, seed, a, data)
     if not done.exists():
         m = learner_model(seed)
-        r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr,
+        r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, lr=a.lr,
+                protocol=a.protocol, loss_on=a.loss_on,
                 lr_drop=(0.7, 0.1), hidden_cache=wanted['hidden_cache'], seed_share=wanted['seed_share'],
                 links=regen_links(data) if wanted['linked'] else None, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
                 checkpoint_every=25, progress=not a.quiet)
@@ -92,7 +96,11 @@ if __name__ == '__main__':
     ap.add_argument('--seeds', type=int, nargs='+', default=[0], help='learner seeds (initial weights and sampling)')
     ap.add_argument('--data-seeds', type=int, nargs='+', default=[0, 1], help='ground-truth runs recorded for training')
     ap.add_argument('--iters', type=int, default=800); ap.add_argument('--batch', type=int, default=8)
-    ap.add_argument('--n-max', type=int, default=48, help='longest multi-step segment (observed frames)')
+    ap.add_argument('--n-min', type=int, default=1, help='shortest multi-step segment (observed frames; the paper: 64)')
+    ap.add_argument('--n-max', type=int, default=48, help='longest multi-step segment (observed frames; the paper: 95)')
+    ap.add_argument('--protocol', choices=['observed', 'full'], default='observed',
+                    help="observed: segments start from RGBA, hidden channels inferred; full: from the truth's recorded 16 channels (the paper's protocol)")
+    ap.add_argument('--loss-on', choices=['visible', 'all'], default='visible', help='channels of the loss (all: the full protocol only)')
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--no-hidden-cache', action='store_true', help='start every segment from init_state (hidden = 1 where alive), as a rollout from a frame does')
     ap.add_argument('--seed-share', type=float, default=0., help="share of growth segments that start at the seed (fit's seed_share; multi-step regimes only: a one-frame segment from the seed is no rollout)")
@@ -105,6 +113,7 @@ if __name__ == '__main__':
     ap.add_argument('--out', default=str(DATA / 'morpho_learn_results.json'), help='results JSON (read, updated, rewritten)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    channels = 'all' if a.protocol == 'full' else 'visible'
     out = Path(a.out)
     res = json.loads(out.read_text()) if out.exists() else {}
     for t in a.targets:   # every finished learner this call would reuse must match it, before anything is written
@@ -115,10 +124,10 @@ if __name__ == '__main__':
             for s in a.seeds:
                 done = runs_dir / f'{t}_{regime}{a.tag}_s{s}.safetensors'
                 if done.exists():
-                    data = data or morpho_training_data(t, seeds=a.data_seeds, model=truth)
+                    data = data or morpho_training_data(t, seeds=a.data_seeds, model=truth, channels=channels)
                     if clash := settings_clash(load_model(done).info, wanted_settings(regime, s, a, data)):
                         sys.exit(f"{done}: this finished model was trained with other settings (recorded, now): {clash}; use another --tag, or delete the file to retrain")
-    res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=1, n_max=a.n_max, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=not a.no_hidden_cache, seed_share=a.seed_share,
+    res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, protocol=a.protocol, loss_on=a.loss_on, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=not (a.no_hidden_cache or a.protocol == 'full'), seed_share=a.seed_share,
                          eval_seed=a.eval_seed, threads=a.threads,   # the learner seeds that ran are the keys under results
                          note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones'
                               + ('; seed_share in the multi-step regimes only' if a.seed_share else ''))
@@ -127,7 +136,7 @@ if __name__ == '__main__':
     for t in a.targets:
         truth = load_growing(t)
         t0 = time.time()
-        data = morpho_training_data(t, seeds=a.data_seeds, model=truth)
+        data = morpho_training_data(t, seeds=a.data_seeds, model=truth, channels=channels)
         if res.get('data', {}).get(t, {}).get('truth_fingerprint') not in (None, weights_fingerprint(truth)):
             res['results'].pop(t, None)   # results of learners of an older truth (any regime or variant) are dropped, not mixed in
         data_key = 'data' if a.data_seeds == ap.get_default('data_seeds') else 'data' + a.tag   # a variant on other data records them beside the main data
