@@ -93,6 +93,7 @@ class NCA(nn.Module):
         self.w2 = nn.Conv2d(self.hidden, C, 1)
         nn.init.zeros_(self.w2.weight); nn.init.zeros_(self.w2.bias)
         self.fast = False  # the fused step (see below): the same function in other float rounding; trainers switch it on
+        self.batch_rows = None  # (offset, total): a state holds these rows of a batch split across processes; fire masks are drawn for all
         self.to(memory_format=torch.channels_last)  # channels-last: ~2x faster perception on CPU (bench/core_bench.py)
 
     @property
@@ -179,17 +180,21 @@ def _update(self: NCA, y: torch.Tensor) -> torch.Tensor:
     dx = torch.addmm(self.w2.bias, h, self.w2.weight.view(self.channels, self.hidden).t())
     return dx.view(B, H, W, self.channels).permute(0, 3, 1, 2)
 
+def _fire(self: NCA, x: torch.Tensor, generator, fire_rate: float) -> torch.Tensor | None:
+    "The boolean `(B,1,H,W)` mask of the cells that update (None if all do); drawn for the whole batch when `x` is a share of one."
+    if fire_rate >= 1: return None
+    B, _, H, W = x.shape
+    off, total = self.batch_rows or (0, B)
+    return (torch.rand(total, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate)[off:off + B]
+
 def _step(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None, fire_rate: float | None = None) -> torch.Tensor:
     "One NCA step of state `x` (B, C, H, W); `generator` makes the stochastic update reproducible."
     fire_rate = self.fire_rate if fire_rate is None else fire_rate
-    B, _, H, W = x.shape
-    if self.fast and self.learned is None and x.device.type == 'cpu':
-        fire = torch.rand(B, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate if fire_rate < 1 else None
-        return _fused_step(self, x, fire)
+    if self.fast and self.learned is None and x.device.type == 'cpu': return _fused_step(self, x, _fire(self, x, generator, fire_rate))
     a = self.n_visible - 1
     if self.alive_masking: pre = alive_mask(x[:, a:a + 1], self.alive_threshold, self.padding)
     dx = self.update(self.perceive(x))
-    if fire_rate < 1: dx = dx * (torch.rand(B, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate)
+    if fire_rate < 1: dx = dx * _fire(self, x, generator, fire_rate)
     x = x + dx
     if self.alive_masking: x = x * (pre & alive_mask(x[:, a:a + 1], self.alive_threshold, self.padding))
     return x

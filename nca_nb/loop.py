@@ -7,18 +7,20 @@ Docs: https://nca-nb.github.io/nca_nb/loop.html.md"""
 # %% ../nbs/05a_loop.ipynb #cdc4e06d
 from __future__ import annotations
 from abc import ABC, abstractmethod
-import copy, json, math, time
+import copy, json, math, os, time
+from datetime import timedelta
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
+import torch.distributed as dist
 from safetensors.torch import save_file
 from .core import NCA, atomic_write, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors, progress
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'LoopConfig', 'Batch', 'Sampler', 'Diverged', 'first_nonfinite', 'train_step', 'write_checkpoint',
-           'read_checkpoint', 'TrainResult', 'train']
+__all__ = ['CHECKPOINT_FORMAT', 'LoopConfig', 'Shard', 'Batch', 'Sampler', 'distributed', 'init_distributed', 'Diverged',
+           'first_nonfinite', 'train_step', 'write_checkpoint', 'read_checkpoint', 'TrainResult', 'train']
 
 # %% ../nbs/05a_loop.ipynb #0a435731
 @dataclass
@@ -49,6 +51,25 @@ class LoopConfig:
 
 # %% ../nbs/05a_loop.ipynb #5dada3ae
 @dataclass
+class Shard:
+    "This process's share of every batch when training runs in `world` processes: rows `rank·b … (rank+1)·b` of a batch of `world·b`."
+    rank: int = 0
+    world: int = 1
+
+    def rows(self, n: int) -> slice:
+        "The rows of a batch of `n` that this process trains on."
+        if n % self.world: raise ValueError(f"a batch of {n} does not split evenly across {self.world} processes: use a batch that is a multiple of {self.world}")
+        b = n // self.world
+        return slice(self.rank * b, (self.rank + 1) * b)
+
+    def gather(self, x: torch.Tensor) -> torch.Tensor:
+        "The whole batch, from every process's rows `x` (in rank order)."
+        if self.world == 1: return x
+        parts = [torch.empty_like(x) for _ in range(self.world)]
+        dist.all_gather(parts, x.contiguous())
+        return torch.cat(parts)
+
+@dataclass
 class Batch:
     "One iteration's work: roll `x` out, keep the states after each count in `steps`, and score them with `loss`."
     x: torch.Tensor                      # start states (B, C, H, W)
@@ -56,11 +77,13 @@ class Batch:
     loss: Callable                       # loss(kept states) -> scalar tensor
     generator: torch.Generator | None = None   # draws the fire masks of the rollout (None: torch's global RNG)
     info: dict = field(default_factory=dict)   # anything the sampler wants back in `update`
+    rows: tuple | None = None            # (offset, total): `x` is rows offset… of a batch of total split across processes (fire masks are drawn for all)
 
 class Sampler(ABC):
     "Where a trainer's batches come from, and what it remembers between them; subclasses define `batch`, and override what else they need."
     settings: dict = {}                  # JSON-able values a resumed run must share with its checkpoint
     generators: dict = {}                # name -> torch.Generator, saved and restored with each checkpoint
+    shard: Shard = Shard()               # this process's rows of each batch (set by `train` under torch.distributed)
     @abstractmethod
     def batch(self, it: int) -> Batch:
         "The batch of iteration `it` (0-based)."
@@ -71,6 +94,51 @@ class Sampler(ABC):
         return {}, {}
     def load(self, path: Path, tensors: dict, meta: dict) -> None:
         "Restore what `state` stored."
+    def set_shard(self, shard: Shard) -> None:
+        "Train on `shard`'s rows of each batch (several processes); a sampler that cannot says why."
+        raise ValueError(f"{type(self).__name__} cannot split its batches across processes")
+
+# %% ../nbs/05a_loop.ipynb #b5cfd991
+def distributed() -> tuple[int, int]:
+    "`(rank, world size)` of this process: `(0, 1)` unless torch.distributed is initialised."
+    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+def init_distributed(device='cpu', timeout: float = 300.) -> tuple[int, int, str]:
+    "Join the process group `torchrun` describes in the environment (gloo on a CPU, nccl on CUDA): `(rank, world size, this process's device)`."
+    if int(os.environ.get('WORLD_SIZE', '1')) <= 1 or not dist.is_available(): return 0, 1, str(device)
+    cuda = torch.device(device).type == 'cuda'
+    if cuda: device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"; torch.cuda.set_device(torch.device(device))
+    if not dist.is_initialized(): dist.init_process_group('nccl' if cuda else 'gloo', timeout=timedelta(seconds=timeout))
+    return dist.get_rank(), dist.get_world_size(), str(device)
+
+def _reduce(model: NCA, loss: torch.Tensor, bad_state: str | None) -> tuple[float, str | None]:
+    "The loss averaged over the processes, each gradient averaged in place, and any process's non-finite state: one all-reduce."
+    if distributed()[1] == 1: return loss.item(), bad_state
+    params, world = list(model.parameters()), distributed()[1]
+    for p in params:
+        if p.grad is None: p.grad = torch.zeros_like(p)
+    flat = torch.cat([p.grad.reshape(-1) for p in params] + [loss.reshape(1).to(params[0].dtype), loss.new_tensor([float(bad_state is not None)]).to(params[0].dtype)])
+    dist.all_reduce(flat); flat /= world
+    i = 0
+    for p in params: p.grad.copy_(flat[i:i + p.numel()].view_as(p)); i += p.numel()
+    return float(flat[-2]), bad_state or ('the state of another process' if flat[-1] > 0 else None)
+
+def _any(flag: bool, device) -> bool:
+    "True on every process if `flag` is True on any."
+    t = torch.tensor([float(flag)], device=device); dist.all_reduce(t)
+    return bool(t.item() > 0)
+
+def _agree(model: NCA, cfg: LoopConfig, sampler: Sampler) -> None:
+    "One `ValueError` on every process unless all of them hold the same model config, loop configuration and sampler settings (data fingerprint included)."
+    rank, world = distributed()
+    mine = json.loads(json.dumps(dict(model=model.config, loop=asdict(cfg), settings=sampler.settings), default=str))
+    every = [None] * world
+    dist.all_gather_object(every, mine)
+    for r, other in enumerate(every):
+        if other != every[0]:
+            keys = [f'{part}.{k}' for part in every[0] for k in sorted(set(every[0][part]) | set(other[part])) if every[0][part].get(k) != other[part].get(k)]
+            raise ValueError(f"the {world} processes disagree: rank {r} differs from rank 0 in {', '.join(keys)}; start every process with the same arguments and data")
 
 # %% ../nbs/05a_loop.ipynb #f914347f
 class Diverged(ValueError):
@@ -83,20 +151,28 @@ def first_nonfinite(named) -> str | None:
 def train_step(model: NCA, opt, batch: Batch, max_loss: float = math.inf) -> tuple[float, list]:
     "Roll `batch` out with gradients, then a normalised-gradient optimiser step if everything is finite (and the loss at most `max_loss`); the loss and the kept states."
     x, kept, done = batch.x, [], 0
-    with torch.enable_grad():
-        for s in batch.steps:
-            x = model.rollout(x, s - done, grad=True, generator=batch.generator); done = s
-            kept.append(x)
-        loss = batch.loss(kept)
-        if not bool(torch.isfinite(loss)): raise Diverged(f"the loss is not finite ({loss.item():.4g})")
-        if loss.item() > max_loss: raise Diverged(f"the loss {loss.item():.4g} exceeds {max_loss:g}")
+    model.batch_rows = batch.rows
+    try:
+        with torch.enable_grad():
+            for s in batch.steps:
+                x = model.rollout(x, s - done, grad=True, generator=batch.generator); done = s
+                kept.append(x)
+            loss = batch.loss(kept)
+            if distributed()[1] == 1:                     # one process: stop before a backward through a bad loss
+                if not bool(torch.isfinite(loss)): raise Diverged(f"the loss is not finite ({loss.item():.4g})")
+                if loss.item() > max_loss: raise Diverged(f"the loss {loss.item():.4g} exceeds {max_loss:g}")
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+    finally: model.batch_rows = None
+    bad_state = first_nonfinite((f'the state after {s} steps', k.detach()) for s, k in zip(batch.steps, kept))
+    loss, bad_state = _reduce(model, loss.detach(), bad_state)
+    if not math.isfinite(loss) or loss > max_loss:
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-    bad = first_nonfinite((f'the gradient of {k}', p.grad) for k, p in model.named_parameters()) or first_nonfinite(
-        (f'the state after {s} steps', k.detach()) for s, k in zip(batch.steps, kept))
+        raise Diverged(f"the loss is not finite ({loss:.4g})" if not math.isfinite(loss) else f"the loss {loss:.4g} exceeds {max_loss:g}")
+    bad = first_nonfinite((f'the gradient of {k}', p.grad) for k, p in model.named_parameters()) or bad_state
     if bad:
         opt.zero_grad(set_to_none=True)
-        raise Diverged(f"{bad} is not finite (loss {loss.item():.4g})")
+        raise Diverged(f"{bad} is not finite (loss {loss:.4g})")
     normalise_grads(model.parameters())
     params = [p for p in model.parameters() if p.grad is not None]
     before, moments = [p.detach().clone() for p in params], copy.deepcopy(opt.state_dict())
@@ -105,8 +181,8 @@ def train_step(model: NCA, opt, batch: Batch, max_loss: float = math.inf) -> tup
         with torch.no_grad():
             for p, b in zip(params, before): p.copy_(b)
         opt.load_state_dict(moments)
-        raise Diverged(f"the new value of {bad} is not finite (loss {loss.item():.4g})")
-    return loss.item(), [k.detach() for k in kept]
+        raise Diverged(f"the new value of {bad} is not finite (loss {loss:.4g})")
+    return loss, [k.detach() for k in kept]
 
 # %% ../nbs/05a_loop.ipynb #8073968b
 CHECKPOINT_FORMAT = 'nca_nb.checkpoint'
@@ -206,14 +282,20 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
           callback=None, after_checkpoint=None, max_seconds: float | None = None) -> TrainResult:
     "Train `model` in place on `sampler`'s batches under `cfg`, resuming from and writing `checkpoint`; stops one line short of any non-finite step."
     ckpt = None if checkpoint is None else Path(checkpoint)
+    rank, world = distributed()
+    if world > 1: sampler.set_shard(Shard(rank, world)); _agree(model, cfg, sampler)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, eps=cfg.adam_eps)
     it0, losses, seconds = _resume(ckpt, model, opt, cfg, sampler) if ckpt is not None and ckpt.exists() else (0, [], [])
+    if world > 1:                                                 # every process starts from rank 0's weights
+        with torch.no_grad():
+            for p in model.parameters(): dist.broadcast(p.data, 0)
+    write = ckpt is not None and rank == 0
     n0 = len(losses)
     good, stopped = it0 or None, False
     dev = next(model.parameters()).device
     fast, model.fast = model.fast, dev.type == 'cpu'          # the fused step (00_core): the same steps, faster
     model.train()
-    bar = progress(range(it0, cfg.iters), quiet=not progress_bar, label=label if not it0 else f'resumed at {it0}, {label}')
+    bar = progress(range(it0, cfg.iters), quiet=not progress_bar or rank > 0, label=label if not it0 else f'resumed at {it0}, {label}')
     t_start = time.perf_counter()
     try:
         for it in bar:
@@ -229,7 +311,8 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
             bar.comment = f'loss {loss:.4g}'
             if callback is not None: callback(it, loss)
             stopped = max_seconds is not None and time.perf_counter() - t_start >= max_seconds
-            if ckpt is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters or stopped):
+            if world > 1 and max_seconds is not None: stopped = _any(stopped, dev)   # every process stops at the same iteration
+            if write and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters or stopped):
                 write_checkpoint(ckpt, model, opt, it + 1, losses, seconds, cfg, sampler); good = it + 1
                 if after_checkpoint is not None: after_checkpoint(it + 1, ckpt)
             if stopped: break

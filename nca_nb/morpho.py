@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/morpho.html.md"""
 
 # %% ../nbs/06_morpho.ipynb #e2e529ed
 from __future__ import annotations
-import argparse, csv, shutil, time
+import argparse, csv, os, shutil, sys, time
 from dataclasses import dataclass, asdict, fields
 from importlib.resources import files
 from pathlib import Path
@@ -16,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, torch_threads
-from .loop import LoopConfig, Batch, Sampler, Diverged, read_checkpoint, train as train_loop
+from .loop import LoopConfig, Batch, Sampler, Shard, Diverged, read_checkpoint, train as train_loop, init_distributed
 from .cli import config_options
 from .trajectory import Trajectory
 
@@ -143,10 +143,15 @@ class PoolSampler(Sampler):
         x0[:1] = self.seed
         if c.damage_n: x0[-c.damage_n:] = random_damage(x0[-c.damage_n:], g)
         steps = int(torch.randint(c.min_steps, c.max_steps, (1,), generator=g))
-        return Batch(x0, [steps], lambda ks: growing_loss(ks[-1], self.target).mean(), g if self.gd is None else self.gd, {'idx': idx})
+        r = self.shard.rows(c.batch)                                  # every process draws the whole batch and trains on its rows
+        return Batch(x0[r], [steps], lambda ks: growing_loss(ks[-1], self.target).mean(), g if self.gd is None else self.gd, {'idx': idx},
+                     None if self.shard.world == 1 else (r.start, c.batch))
 
     def update(self, it: int, batch: Batch, states: list) -> None:
-        self.pool[batch.info['idx']] = states[-1].to(self.pool.dtype)
+        self.pool[batch.info['idx']] = self.shard.gather(states[-1]).to(self.pool.dtype)     # every process keeps the whole pool
+
+    def set_shard(self, shard: Shard) -> None:
+        shard.rows(self.cfg.batch); self.shard = shard
 
     def state(self, path: Path, iteration: int) -> tuple[dict, dict]:
         "Write the pool beside the checkpoint as `pool-NNNNNN.npy` (atomically, before the checkpoint); its name and the re-seeds as metadata."
@@ -266,6 +271,8 @@ def train_growing_main(argv: list[str]) -> int:
     if a.keep_every is not None and a.keep_every < 1: raise ValueError('--keep-every must be >= 1')
     if a.max_minutes is not None and a.max_minutes < 0: raise ValueError('--max-minutes must be >= 0')
     over = {k: getattr(a, k) for k in GROWING}
+    rank, world, a.device = init_distributed(a.device or 'cpu')          # under torchrun: join the other processes
+    if rank > 0: sys.stdout = open(os.devnull, 'w')                      # one process reports
     with torch_threads(a.threads):
         _, log = train_growing(a.out, a.target, a.iters, a.seed, a.checkpoint_every, progress=not a.no_progress, device=a.device,
                                max_seconds=None if a.max_minutes is None else 60 * a.max_minutes, keep_every=a.keep_every, **over)

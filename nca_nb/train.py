@@ -6,23 +6,23 @@ Docs: https://nca-nb.github.io/nca_nb/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #30717d27
 from __future__ import annotations
-import argparse, hashlib, inspect, math, time, typing
+import argparse, hashlib, inspect, math, os, sys, time, typing
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.docments import docments
 from .core import NCA, save_model, expand_perception, torch_threads, free_memory
-from .loop import LoopConfig, Batch, Sampler, train
+from .loop import LoopConfig, Batch, Sampler, Shard, train, init_distributed
 from .cli import field_help, config_options, config_values
 from .trajectory import Trajectory
 from .frames import read_trajectory
 from .rule import recover_rule
 
 # %% auto #0
-__all__ = ['REGIMES', 'PROTOCOLS', 'MAX_FIT_LOSS', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata', 'init_state',
-           'draw_segments', 'FitResult', 'FitConfig', 'data_fingerprint', 'perturb_visible', 'SegmentSampler', 'fit',
-           'infer_defaults', 'fit_main']
+__all__ = ['REGIMES', 'PROTOCOLS', 'MAX_FIT_LOSS', 'CACHE_DTYPE', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata',
+           'init_state', 'draw_segments', 'FitResult', 'FitConfig', 'data_fingerprint', 'perturb_visible',
+           'SegmentSampler', 'fit', 'infer_defaults', 'fit_main']
 
 # %% ../nbs/07_train.ipynb #078a7911
 @dataclass
@@ -341,8 +341,17 @@ class SegmentSampler(Sampler):
         if c.hidden_cache:
             _refresh_links(self.cache, self.linked)
             _apply_cache(x, self.cache, self.strata, idx, t, wins, m)
+        info, rows = dict(idx=idx, t=t, n=n, wins=wins, mask=mask), None
+        if self.shard.world > 1:                                          # every process draws the whole batch and trains on its rows
+            r = self.shard.rows(c.batch)
+            x, y, mask, rows = x[r], y[:, r], mask[r], (r.start, c.batch)
         return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y[:, :, :n_loss], mask, n_loss, c.intermediate),
-                     self.gd, dict(idx=idx, t=t, n=n, wins=wins, mask=mask))
+                     self.gd, info, rows)
+
+    def set_shard(self, shard: Shard) -> None:
+        if self.cfg.hidden_cache: raise ValueError("the hidden-state cache (hidden_cache, links) is kept by one process: train with it in one process, or use protocol='full'")
+        shard.rows(self.cfg.batch)                                        # a batch that does not split evenly fails now
+        self.shard = shard
 
     def update(self, it: int, batch: Batch, states: list) -> None:
         b = batch.info
@@ -354,7 +363,7 @@ class SegmentSampler(Sampler):
         return {f'cache.{tr}.{fr}': h for (tr, fr), h in self.cache.items()}, {'counts': self.counts}
 
     def load(self, path: Path, tensors: dict, meta: dict) -> None:
-        self.cache = {tuple(int(i) for i in k.split('.')[1:]): v for k, v in tensors.items() if k.startswith('cache.')}
+        self.cache = {tuple(int(i) for i in k.split('.')[1:]): v.to(CACHE_DTYPE) for k, v in tensors.items() if k.startswith('cache.')}
         self.counts = meta['counts']
 
 # %% ../nbs/07_train.ipynb #c9b101b8
@@ -373,7 +382,8 @@ def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, devi
                 strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6), drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
-                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val, data_fingerprint=s['data'])
+                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val, data_fingerprint=s['data'],
+                world_size=sampler.shard.world, rank_batch=cfg.batch // sampler.shard.world)
     return FitResult(model, r.losses, info)
 
 # %% ../nbs/07_train.ipynb #7116a5a2
@@ -420,6 +430,9 @@ def _apply_cache(x, cache, strata, idx, t, wins, model):
             rows, cols = wins[b]
             x[b, nv:] = h[:, rows[:, None], cols[None, :]]
 
+CACHE_DTYPE = torch.float16
+"The hidden-state cache's precision: half the memory and checkpoint of float32, ample for a start state."
+
 def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
     "Remember the hidden channels the model predicted at each observed frame of the batch (trusted cells only)."
     nv = model.n_visible
@@ -431,10 +444,10 @@ def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
             key = (tr, ti + j + 1)
             if key not in cache:
                 full = trajs[tr].frames[ti + j + 1:ti + j + 2, :nv].to(s.device)
-                cache[key] = init_state(full, model)[0, nv:].contiguous()
+                cache[key] = init_state(full, model)[0, nv:].to(CACHE_DTYPE).contiguous()
             h = cache[key]
             sub = h[:, rows[:, None], cols[None, :]]
-            sub = torch.where(keep, s[b, nv:], sub)
+            sub = torch.where(keep, s[b, nv:].to(CACHE_DTYPE), sub)
             h[:, rows[:, None], cols[None, :]] = sub
 
 # %% ../nbs/07_train.ipynb #17be02dc
@@ -706,6 +719,8 @@ def fit_main(argv) -> int:
     a = _fit_parser().parse_args(argv)
     if not a.frames and not a.phase: raise ValueError("give at least one FRAMES path or --phase NAME=PATH:WEIGHT")
     if a.device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError(f"--device {a.device}: CUDA is not available here")
+    rank, world, a.device = init_distributed(a.device)                   # under torchrun: join the other processes
+    if rank > 0: sys.stdout = open(os.devnull, 'w')                      # one process reports
     with torch_threads(a.threads):
         if a.phase or a.links:
             named = _unique_names(a)
@@ -734,7 +749,7 @@ def fit_main(argv) -> int:
                     command='nca-nb fit ' + ' '.join(map(str, argv)))
         rule = _rule_line(res.model, trajs)
         if rule: info['learned_rule'] = rule
-        save_model(res.model.cpu(), a.out, **info)
+        if rank == 0: save_model(res.model.cpu(), a.out, **info)
     print('\n'.join(_validation_lines(res.info['validation']) + ([f'  learned rule: {rule}'] if rule else []) +
                     [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), {res.info['seconds']:.1f} s"]))
     return 0
