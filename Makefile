@@ -29,4 +29,4 @@ browser-test: setup
 	$(V)/python tools/browser_test.py
 
 bench: setup
-	$(V)/python bench/core_bench.py && $(V)/python bench/systems_bench.py && $(V)/python bench/train_bench.py --threads 1 --extra bench/prototype_impls.py && $(V)/python bench/threads_bench.py
+	$(V)/python bench/core_bench.py && $(V)/python bench/systems_bench.py && $(V)/python bench/train_bench.py --threads 1 && $(V)/python bench/threads_bench.py && $(V)/python bench/dist_bench.py

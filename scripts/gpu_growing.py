@@ -4,7 +4,8 @@ budget; then evaluate them. This is the prepared device script: one call of the 
 What it does:
 1. copies checkpoints/growing-{t}/checkpoint.safetensors (the committed state; no pool) into a work folder
    outside OUT (each pool file is 170 MB and must not come back);
-2. runs `nca-nb train-growing --target t --iters ITERS --device DEVICE --max-minutes MINUTES` for every
+2. runs `nca-nb train-growing --target t --iters ITERS --device DEVICE --max-minutes MINUTES` (under torchrun in
+   --nproc processes, one GPU each, on a multi-GPU machine) for every
    target at the same time (one 8 × 72 × 72 batch leaves a GPU mostly idle, so two runs share it well),
    each stopping with a checkpoint when its minutes are spent or ITERS is reached;
 3. copies each final checkpoint to OUT/growing-{t}/checkpoint.safetensors (about 190 KB), with the
@@ -45,7 +46,9 @@ def train_all(targets, start: Path, work: Path, a) -> dict:
         src = start / f'growing-{t}' / 'checkpoint.safetensors'
         if src.exists(): shutil.copyfile(src, run / 'checkpoint.safetensors')
         else: print(f'{t}: no checkpoint in {src.parent}: training starts from scratch', flush=True)
-        cmd = [sys.executable, '-c', TRAIN, 'train-growing', '--target', t, '--iters', str(a.iters), '--out', str(run),
+        script = work / 'train.py'; script.write_text(TRAIN)
+        launch = [sys.executable, str(script)] if a.nproc == 1 else [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc-per-node={a.nproc}', str(script)]
+        cmd = [*launch, 'train-growing', '--target', t, '--iters', str(a.iters), '--out', str(run),
                '--device', a.device, '--max-minutes', str(a.minutes), '--checkpoint-every', str(a.checkpoint_every),
                '--threads', str(a.threads), '--keep-every', str(a.keep_every), '--no-progress']
         procs[t] = subprocess.Popen(cmd, stdout=open(work / f'{t}.log', 'w'), stderr=subprocess.STDOUT)
@@ -63,6 +66,7 @@ def main(argv=None) -> int:
     p.add_argument('--checkpoint-every', type=int, default=250)
     p.add_argument('--keep-every', type=int, default=250, help='keep every Nth checkpoint (default 250)')
     p.add_argument('--threads', type=int, default=4, help='CPU threads of each training process (default 4)')
+    p.add_argument('--nproc', type=int, default=1, help='processes per target, data-parallel under torchrun, one GPU each (default 1)')
     p.add_argument('--no-eval', action='store_true', help='skip the evaluation (ship_growing.py computes it here anyway)')
     a = p.parse_args(argv)
     import torch
