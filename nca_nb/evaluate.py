@@ -12,15 +12,15 @@ import numpy as np
 import torch
 import matplotlib
 import matplotlib.pyplot as plt
-from .core import NCA, load_model, damage, atomic_write, torch_threads, free_memory
+from .core import NCA, load_model, damage, seed_state, atomic_write, torch_threads, free_memory
 from .trajectory import Trajectory
 from .train import init_state, _is_binary
 from .frames import read_trajectory, write_frames, output_format
 from .cli import check_device
 
 # %% auto #0
-__all__ = ['json_safe', 'rollout_memory', 'check_memory', 'evaluate', 'plot_evaluation', 'parse_damage', 'damage_cells',
-           'RolloutDiverged', 'rollout_frames', 'rollout_main', 'evaluate_main']
+__all__ = ['json_safe', 'rollout_memory', 'check_memory', 'own_start', 'evaluate', 'plot_evaluation', 'parse_damage',
+           'damage_cells', 'RolloutDiverged', 'rollout_frames', 'rollout_main', 'evaluate_main']
 
 # %% ../nbs/08_evaluate.ipynb #ff8ac4af
 def _curves(pred: torch.Tensor, truth: torch.Tensor, sigma: float, binary: bool, threshold: float) -> dict:
@@ -85,9 +85,19 @@ def check_memory(model: NCA, H: int, W: int, steps: int, device='cpu', copies: i
                      f"{gb(per_frame / copies)} per stored frame{f', {copies} copies' if copies > 1 else ''}) but {gb(free)} is free: {fits}")
 
 # %% ../nbs/08_evaluate.ipynb #fb286a44
+def own_start(model: NCA, traj: Trajectory, g: torch.Generator) -> torch.Tensor | None:
+    "The model's own state at frame 0 of a trajectory that records how it was reached (morphogenesis: `warmup` steps from the seed, then any `damage`), else None."
+    p = traj.params
+    if traj.system != 'morpho' or 'warmup' not in p: return None
+    dev = next(model.parameters()).device
+    x = seed_state(*traj.frames.shape[-2:], model.channels, model.n_visible, device=dev)
+    x = model.rollout(x, int(p['warmup']) * model.substeps, generator=g)
+    if 'damage' in p: x = damage(x, p['damage']['cx'], p['damage']['cy'], p['damage']['r'])
+    return x
+
 def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = None, seed: int = 0, binarize: bool = False,
-             threshold: float = 0.5, horizon_threshold: float = 0.5) -> dict:
-    "Roll `model` out from frame `start` of `traj` for `steps` observed frames and compare with the truth (JSON-able dict, None for non-finite)."
+             threshold: float = 0.5, horizon_threshold: float = 0.5, from_frame: bool = False) -> dict:
+    "Roll `model` out from frame `start` of `traj` (from its own state where the trajectory records how frame 0 was reached, unless `from_frame`) and compare with the truth."
     T, nv = len(traj), model.n_visible
     if traj.n_visible != nv: raise ValueError(f"the frames have {traj.n_visible} visible channels but the model observes {nv}")
     if T < 2: raise ValueError("one frame: nothing to compare a rollout with (evaluate needs at least 2 frames)")
@@ -100,13 +110,17 @@ def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = N
     binary = _is_binary([traj])
     sd = truth[1:].std().item()
     sigma = sd if sd > 0 else 1.
-    x0 = init_state(truth[:1], model)
-    pred, diverged = _rollout_observed(model, x0, steps, torch.Generator(device=dev).manual_seed(seed))
+    g = torch.Generator(device=dev).manual_seed(seed)
+    own = None if from_frame or start else own_start(model, traj, g)
+    x0 = init_state(truth[:1], model) if own is None else own
+    g_state = g.get_state()
+    pred, diverged = _rollout_observed(model, x0, steps, g)
     c = _curves(pred, truth[1:], sigma, binary, threshold)
     overflow = next((i for i, v in enumerate(c['mse'], 1) if not math.isfinite(v)), None)   # finite states whose error overflows: diverged too
     if overflow is not None and (diverged is None or overflow < diverged): diverged = overflow
     per = _curves(truth[:1].expand_as(truth[1:]), truth[1:], sigma, binary, threshold)
     res = dict(system=traj.system, start=start, steps=steps, substeps=model.substeps, seed=seed, binary=binary, diverged_step=diverged,
+               start_state='frame' if own is None else f"own: the model's state {traj.params['warmup']} steps from the seed" + (', damaged as recorded' if 'damage' in traj.params else ''),
                **_summary(c, horizon_threshold), horizon_threshold=horizon_threshold,
                persistence_forecast_horizon=_first_above(per['nrmse'], horizon_threshold),
                persistence_mse_mean=float(np.mean(per['mse'])), nrmse_sigma=sigma,
@@ -118,7 +132,7 @@ def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = N
                    persistence_accuracy_mean=float(np.mean(per['accuracy'])), threshold=threshold)
     res.update(curves=c, persistence_curves=per)
     if binarize:
-        pb, div_b = _rollout_observed(model, x0, steps, torch.Generator(device=dev).manual_seed(seed), binarize=threshold)
+        pb, div_b = _rollout_observed(model, x0, steps, torch.Generator(device=dev).set_state(g_state), binarize=threshold)
         cb = _curves(pb, truth[1:], sigma, binary, threshold)
         res['binarized'] = dict(**_summary(cb, horizon_threshold), **({'first_wrong_step': cb['first_wrong_step']} if binary else {}),
                                 diverged_step=div_b, note=f'visible channels thresholded at {threshold} after every observed frame, inside the loop', curves=cb)
@@ -264,6 +278,8 @@ def evaluate_main(argv) -> int:
     p.add_argument('--start', type=int, default=0, help='frame to start from (default 0)')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--binarize', action='store_true', help='also report a rollout thresholded at 0.5 after every frame')
+    p.add_argument('--from-frame', action='store_true', help="start from the trajectory's first frame with inferred hidden channels, even where it "
+                   "records how that frame was reached (morpho --phase stable/regen: by default the model's own state is grown from the seed and damaged alike)")
     p.add_argument('--horizon-threshold', type=float, default=0.5, help='normalised RMSE that ends the forecast horizon (default 0.5)')
     p.add_argument('--plot', help='also write a figure of the curves (.png, .pdf, .svg)')
     p.add_argument('--no-curves', action='store_true', help='omit the per-step curves from the JSON')
@@ -277,7 +293,7 @@ def evaluate_main(argv) -> int:
             tr = read_trajectory(f, min_frames=1)             # evaluate itself says why one frame is not enough
             if tr.n_visible != model.n_visible:
                 raise ValueError(f"{f}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")
-            try: r = evaluate(model, tr, a.start, a.steps, a.seed, a.binarize, horizon_threshold=a.horizon_threshold)
+            try: r = evaluate(model, tr, a.start, a.steps, a.seed, a.binarize, horizon_threshold=a.horizon_threshold, from_frame=a.from_frame)
             except ValueError as e: raise ValueError(f"{f}: {e}") from None
             if r['diverged_step'] is not None:
                 print(f"nca-nb evaluate: warning: the rollout from {f} diverged at step {r['diverged_step']} (NaN or infinite state): "

@@ -633,7 +633,9 @@ def _model_options(p) -> None:
     p.add_argument('--alive-mask', dest='alive_masking', type=_on_off, default=argparse.SUPPRESS, metavar='on|off', help='the same as --alive-masking / --no-alive-masking')
 
 def _fit_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='nca-nb fit', description="Learn a system's update rule from its frames; write the model (.safetensors).")
+    p = argparse.ArgumentParser(prog='nca-nb fit', description="Learn a system's update rule from its frames; write the model (.safetensors).",
+                                epilog='Data-parallel in N processes (CPUs: gloo; GPUs: nccl, one each), the same run as in one: '
+                                       'torchrun --standalone --nproc-per-node N --no-python nca-nb fit FRAMES... --out m.safetensors')
     p.add_argument('frames', nargs='*', help='trajectories: GIF / MP4 / TIFF / PNG folder / .npy frames, or a trajectory .npz with phases')
     p.add_argument('--out', required=True, help='model file to write (.safetensors)')
     p.add_argument('--phase', action='append', default=[], metavar='NAME=PATH:WEIGHT', help='a named stratum and its weight (repeatable)')
