@@ -10,9 +10,10 @@ import argparse, importlib, inspect, sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from .trajectory import Trajectory
 
 # %% auto #0
-__all__ = ['SYSTEMS', 'System', 'OneLineParser', 'simulate_parser', 'simulate_main']
+__all__ = ['SYSTEMS', 'System', 'simulate', 'OneLineParser', 'simulate_parser', 'simulate_main']
 
 # %% ../nbs/05_simulate.ipynb #18fd96b7
 @dataclass(frozen=True)
@@ -58,6 +59,12 @@ SYSTEMS: dict[str, System] = {
     'morpho': System('nca_nb.morpho:simulate_morpho', 'morphogenesis: the Growing NCA of the fox or the cat', _morpho_options),
 }
 "The systems of `nca-nb simulate`, by name."
+
+# %% ../nbs/05_simulate.ipynb #6e60d561
+def simulate(system: str, **kw) -> Trajectory:
+    "A `Trajectory` of `system` (a name in `SYSTEMS`), from its simulator with the keyword arguments `kw`."
+    if system not in SYSTEMS: raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
+    return SYSTEMS[system].resolve()(**kw)
 
 # %% ../nbs/05_simulate.ipynb #8aeac017
 class OneLineParser(argparse.ArgumentParser):
