@@ -13,7 +13,7 @@ Workloads, 64 steps each:
   infer, from the seed  B=1 256x256, no grad
 nca_nb runs with `fast=True` (the fused step) for training, as every trainer sets on a CPU, and as `rollout` does by
 default (`fast=False`, the reference arithmetic) for inference, plus `fast=True` inference as its own column
-(`nca_nb fast`), which is what `nca-nb rollout`, the viewers and the validation of `fit` use.
+(`nca_nb fast`), which is what `nca-nb rollout` and the validation of `fit` use.
 The variants run interleaved, round after round (the first round is a warm-up), and each keeps its fastest round,
 so a burst of load elsewhere hits all alike; the weights are restored after each training step so every round does
 the same work. Peak memory of one training step: the rise of the peak RSS (VmHWM) over the RSS before the step,

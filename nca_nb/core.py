@@ -293,7 +293,7 @@ class _FusedStep(torch.autograd.Function):
     def forward(ctx, x, W1k, b1, W2, b2, fire, taps, a, thr, circular, alive):
         out, kept = _fused_forward(x, W1k, b1, W2, b2, fire, taps, a, thr, circular, alive)
         ctx.shape, ctx.taps, ctx.circular, ctx.kept = x.shape, taps, circular, kept is not None
-        if kept is None: return out
+        if kept is None: ctx.weights = [(w.shape, w.dtype, w.device) for w in (W1k, b1, W2, b2)]; return out
         ctx.box, ctx.idx, ctx.m, z, hh = kept
         ctx.save_for_backward(W1k, W2, z, hh)
         return out
@@ -302,7 +302,7 @@ class _FusedStep(torch.autograd.Function):
     def backward(ctx, g_out):
         B, C, H, W = ctx.shape
         rest = (None,) * 6
-        if not ctx.kept: return (torch.zeros_like(g_out), None, None, None, None) + rest
+        if not ctx.kept: return (torch.zeros_like(g_out), *(torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.weights)) + rest   # zeros, as the reference: Adam still steps
         W1k, W2, z, hh = ctx.saved_tensors
         idx, m, K = ctx.idx, ctx.m, len(ctx.taps)
         r0, r1, c0, c1 = ctx.box; h, w = r1 - r0, c1 - c0

@@ -120,7 +120,7 @@ def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = N
     if overflow is not None and (diverged is None or overflow < diverged): diverged = overflow
     per = _curves(truth[:1].expand_as(truth[1:]), truth[1:], sigma, binary, threshold)
     res = dict(system=traj.system, start=start, steps=steps, substeps=model.substeps, seed=seed, binary=binary, diverged_step=diverged,
-               start_state='frame' if own is None else f"own: the model's state {traj.params['warmup']} steps from the seed" + (', damaged as recorded' if 'damage' in traj.params else ''),
+               start_state='frame' if own is None else f"own: the model's state {traj.params['warmup'] * model.substeps} steps from the seed" + (', damaged as recorded' if 'damage' in traj.params else ''),
                **_summary(c, horizon_threshold), horizon_threshold=horizon_threshold,
                persistence_forecast_horizon=_first_above(per['nrmse'], horizon_threshold),
                persistence_mse_mean=float(np.mean(per['mse'])), nrmse_sigma=sigma,

@@ -129,16 +129,21 @@ def _any(flag: bool, device) -> bool:
     t = torch.tensor([float(flag)], device=device); dist.all_reduce(t)
     return bool(t.item() > 0)
 
-def _agree(model: NCA, cfg: LoopConfig, sampler: Sampler) -> None:
-    "One `ValueError` on every process unless all of them hold the same model config, loop configuration and sampler settings (data fingerprint included)."
-    rank, world = distributed()
-    mine = json.loads(json.dumps(dict(model=model.config, loop=asdict(cfg), settings=sampler.settings), default=str))
+def _agree(what: dict) -> None:
+    "One `ValueError` on every process unless all of them hold the same `what` ({part: {name: JSON-able value}}: settings, data fingerprint, where they resume)."
+    world = distributed()[1]
+    mine = json.loads(json.dumps(what, default=str))
     every = [None] * world
     dist.all_gather_object(every, mine)
     for r, other in enumerate(every):
         if other != every[0]:
             keys = [f'{part}.{k}' for part in every[0] for k in sorted(set(every[0][part]) | set(other[part])) if every[0][part].get(k) != other[part].get(k)]
             raise ValueError(f"the {world} processes disagree: rank {r} differs from rank 0 in {', '.join(keys)}; start every process with the same arguments and data")
+
+def _broadcast(obj):
+    "Rank 0's `obj` (any picklable value) on every process."
+    box = [obj]; dist.broadcast_object_list(box, 0)
+    return box[0]
 
 # %% ../nbs/05a_loop.ipynb #f914347f
 class Diverged(ValueError):
@@ -283,13 +288,15 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
     "Train `model` in place on `sampler`'s batches under `cfg`, resuming from and writing `checkpoint`; stops one line short of any non-finite step."
     ckpt = None if checkpoint is None else Path(checkpoint)
     rank, world = distributed()
-    if world > 1: sampler.set_shard(Shard(rank, world)); _agree(model, cfg, sampler)
+    if world > 1:
+        sampler.set_shard(Shard(rank, world))
+        _agree(dict(model=model.config, loop=asdict(cfg), settings=sampler.settings, run=dict(time_limit=max_seconds is not None, checkpoint=ckpt is not None)))
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, eps=cfg.adam_eps)
     it0, losses, seconds = _resume(ckpt, model, opt, cfg, sampler) if ckpt is not None and ckpt.exists() else (0, [], [])
-    if world > 1:                                                 # every process starts from rank 0's weights
+    if world > 1:                                                 # the same resume everywhere, then rank 0's weights
+        _agree(dict(resume=dict(iteration=it0, losses=len(losses))))
         with torch.no_grad():
             for p in model.parameters(): dist.broadcast(p.data, 0)
-    write = ckpt is not None and rank == 0
     n0 = len(losses)
     good, stopped = it0 or None, False
     dev = next(model.parameters()).device
@@ -312,9 +319,17 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
             if callback is not None: callback(it, loss)
             stopped = max_seconds is not None and time.perf_counter() - t_start >= max_seconds
             if world > 1 and max_seconds is not None: stopped = _any(stopped, dev)   # every process stops at the same iteration
-            if write and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters or stopped):
-                write_checkpoint(ckpt, model, opt, it + 1, losses, seconds, cfg, sampler); good = it + 1
-                if after_checkpoint is not None: after_checkpoint(it + 1, ckpt)
+            if ckpt is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters or stopped):
+                failed = None
+                if rank == 0:                                     # one process writes; a failure there stops them all
+                    try:
+                        write_checkpoint(ckpt, model, opt, it + 1, losses, seconds, cfg, sampler)
+                        if after_checkpoint is not None: after_checkpoint(it + 1, ckpt)
+                    except Exception as e: failed = e
+                if world > 1 and _any(failed is not None, dev) and failed is None:
+                    raise RuntimeError(f"rank 0 could not write the checkpoint {ckpt} at iteration {it + 1} (its error says why); the last good one is iteration {good}")
+                if failed is not None: raise failed
+                good = it + 1
             if stopped: break
     finally: model.eval(); model.fast = fast
     return TrainResult(losses, seconds, it0 or None, it0 + len(losses) - n0, bool(stopped))

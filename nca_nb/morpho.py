@@ -339,7 +339,7 @@ MORPHO_PHASES = {'grow': 200, 'stable': 200, 'regen': 200}
 
 def simulate_morpho(target: str = 'fox', phase: str = 'grow', steps: int | None = None, seed: int = 0,
                     warmup: int = 300, radius: float = 0.3, model: NCA | None = None, centre=(0., 0.), channels: str = 'visible') -> Trajectory:
-    "A `Trajectory` (system 'morpho') of the shipped `target` model in `phase` grow, stable or regen: RGBA frames, or all channels (RGBA visible)."
+    "A `Trajectory` (system 'morpho') of the shipped `target` model in `phase` grow, stable or regen: RGBA frames, or with `channels='all'` the full state (RGBA visible)."
     if phase not in MORPHO_PHASES: raise ValueError(f"unknown morpho phase {phase!r}; choose from {list(MORPHO_PHASES)}")
     if channels not in ('visible', 'all'): raise ValueError(f"channels must be 'visible' (RGBA) or 'all' (the full state), not {channels!r}")
     steps = MORPHO_PHASES[phase] if steps is None else int(steps)

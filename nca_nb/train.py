@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from fastcore.docments import docments
 from .core import NCA, save_model, expand_perception, torch_threads, free_memory
-from .loop import LoopConfig, Batch, Sampler, Shard, train, init_distributed
+from .loop import LoopConfig, Batch, Sampler, Shard, train, init_distributed, _broadcast
 from .cli import field_help, config_options, config_values
 from .trajectory import Trajectory
 from .frames import read_trajectory
@@ -161,7 +161,7 @@ PROTOCOLS = ('observed', 'full')
 "What a segment starts from: the visible channels only (hidden ones inferred), or the system's full recorded state."
 
 MAX_FIT_LOSS = 1e3
-"Frames lie in [0, 1], so a sane prediction's MSE is below 1; a loss above this is divergence even while finite."
+"Visible frames lie in [0, 1] (and a system's hidden channels are of order 1), so a sane prediction's MSE is below 1; a loss above this is divergence even while finite."
 
 @dataclass
 class FitConfig:
@@ -252,10 +252,11 @@ def _lr_drop_iter(lr_drop, iters: int) -> int:
     at = lr_drop[0]
     return int(round(at * iters)) if at <= 1 else int(at)
 
-def _masked_mse(pred, target, mask):
-    "Mean squared error over the cells where `mask` (B,1,h,w) is True, all channels."
+def _masked_mse(pred, target, mask, cells=None):
+    "Mean squared error over the cells where `mask` (B,1,h,w) is True, all channels; `cells`: the count to divide by (default: the mask's)."
     d = (pred - target) ** 2 * mask
-    return d.sum() / (mask.sum().clamp_min(1) * pred.shape[1])      # 0, not NaN, if no cell of the batch counts
+    cells = mask.sum() if cells is None else cells
+    return d.sum() / (cells.clamp_min(1) * pred.shape[1])            # 0, not NaN, if no cell of the batch counts
 
 def _hold_out(strata, frac: float, need: int) -> list[tuple[int, int, int]]:
     "Shorten each stratum that keeps `need` frames by its last `round(frac·len)` (>= 1) frames: `(stratum, first held-out frame, stop)` of each."
@@ -287,11 +288,11 @@ def _gather(trajs, strata, idx, t, n, model, crop, g, device, full: bool = False
     mask = torch.stack(masks)[:, None].to(device=device, dtype=x.dtype)
     return x, y, mask, wins
 
-def _segment_loss(states: list, y, mask, n_visible: int, intermediate: bool):
+def _segment_loss(states: list, y, mask, n_visible: int, intermediate: bool, cells=None):
     "The masked MSE of the visible channels of the states kept after each observed frame: at the segment's end, or the mean over all of them."
     n, loss = len(states), 0.
     for j, x in enumerate(states):
-        if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :n_visible], y[j], mask)
+        if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :n_visible], y[j], mask, cells)
     return loss / (n if intermediate else 1)
 
 # %% ../nbs/07_train.ipynb #1173a383
@@ -341,11 +342,11 @@ class SegmentSampler(Sampler):
         if c.hidden_cache:
             _refresh_links(self.cache, self.linked)
             _apply_cache(x, self.cache, self.strata, idx, t, wins, m)
-        info, rows = dict(idx=idx, t=t, n=n, wins=wins, mask=mask), None
+        info, rows, cells = dict(idx=idx, t=t, n=n, wins=wins, mask=mask), None, None
         if self.shard.world > 1:                                          # every process draws the whole batch and trains on its rows
-            r = self.shard.rows(c.batch)
+            r, cells = self.shard.rows(c.batch), mask.sum() / self.shard.world   # the mean over the processes is the whole batch's loss
             x, y, mask, rows = x[r], y[:, r], mask[r], (r.start, c.batch)
-        return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y[:, :, :n_loss], mask, n_loss, c.intermediate),
+        return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y[:, :, :n_loss], mask, n_loss, c.intermediate, cells),
                      self.gd, info, rows)
 
     def set_shard(self, shard: Shard) -> None:
@@ -432,6 +433,7 @@ def _apply_cache(x, cache, strata, idx, t, wins, model):
 
 CACHE_DTYPE = torch.float16
 "The hidden-state cache's precision: half the memory and checkpoint of float32, ample for a start state."
+_CACHE_MAX = torch.finfo(CACHE_DTYPE).max
 
 def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
     "Remember the hidden channels the model predicted at each observed frame of the batch (trusted cells only)."
@@ -447,7 +449,7 @@ def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
                 cache[key] = init_state(full, model)[0, nv:].to(CACHE_DTYPE).contiguous()
             h = cache[key]
             sub = h[:, rows[:, None], cols[None, :]]
-            sub = torch.where(keep, s[b, nv:].to(CACHE_DTYPE), sub)
+            sub = torch.where(keep, s[b, nv:].clamp(-_CACHE_MAX, _CACHE_MAX).to(CACHE_DTYPE), sub)   # beyond float16's range: its largest value
             h[:, rows[:, None], cols[None, :]] = sub
 
 # %% ../nbs/07_train.ipynb #17be02dc
@@ -740,6 +742,7 @@ def fit_main(argv) -> int:
             model = NCA(**cfg)
         n = 1 if tc.regime == 'single' else tc.n_max
         budget, why = _memory_budget(a.device, a.max_memory)
+        if world > 1: budget, why = _broadcast((budget, why))           # rank 0's budget, so that every process plans the same crop
         crop, note = _plan_crop(model, [tuple(t.frames.shape[-2:]) for t in trajs], tc.batch, n, tc.crop, budget, why, fixed=not isinstance(a.crop, _Recipe))
         if note: print(note)
         tc = replace(tc, crop=crop)

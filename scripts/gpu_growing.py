@@ -41,12 +41,12 @@ TRAIN = 'import sys; from nca_nb.cli import main; sys.exit(main(sys.argv[1:]))'
 def train_all(targets, start: Path, work: Path, a) -> dict:
     "Start one training process per target, wait for all; the exit code of each."
     procs = {}
+    script = work / 'train.py'; script.write_text(TRAIN)                  # once, before any process reads it
     for t in targets:
         run = work / f'growing-{t}'; run.mkdir(parents=True, exist_ok=True)
         src = start / f'growing-{t}' / 'checkpoint.safetensors'
         if src.exists(): shutil.copyfile(src, run / 'checkpoint.safetensors')
         else: print(f'{t}: no checkpoint in {src.parent}: training starts from scratch', flush=True)
-        script = work / 'train.py'; script.write_text(TRAIN)
         launch = [sys.executable, str(script)] if a.nproc == 1 else [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc-per-node={a.nproc}', str(script)]
         cmd = [*launch, 'train-growing', '--target', t, '--iters', str(a.iters), '--out', str(run),
                '--device', a.device, '--max-minutes', str(a.minutes), '--checkpoint-every', str(a.checkpoint_every),
