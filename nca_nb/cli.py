@@ -21,6 +21,7 @@ COMMANDS = {
     'rollout': ('nca_nb.evaluate:rollout_main', 'run a model from a frame and write the frames'),
     'evaluate': ('nca_nb.evaluate:evaluate_main', 'compare a model with true frames; print metrics as JSON'),
     'rule': ('nca_nb.rule:rule_main', 'read the Life-like rule (B.../S...) a binary model implements'),
+    'export-web': ('nca_nb.web:web_main', 'write one HTML file that runs a model live in the browser (click to damage)'),
     'demo': ('nca_nb.demo:demo_main', 'the main job: learn the Game of Life from frames, write a report'),
 }
 "Subcommand name -> (`module:function` taking argv, one-line help)."

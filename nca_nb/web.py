@@ -17,8 +17,8 @@ from .life import random_soup
 from .train import init_state
 
 # %% auto #0
-__all__ = ['GRID_LIMIT', 'WEB_DIR', 'PAGE_CSS', 'page_weights', 'pack_weights', 'initial_state', 'describe', 'page_html',
-           'export_web', 'web_main']
+__all__ = ['GRID_LIMIT', 'WEB_DIR', 'PAGE_CSS', 'page_weights', 'pack_weights', 'initial_state', 'engine_js', 'describe',
+           'page_html', 'export_web', 'web_main']
 
 # %% ../nbs/16_web.ipynb #78c71770
 def page_weights(model: NCA) -> dict[str, np.ndarray]:
@@ -89,7 +89,11 @@ def initial_state(model: NCA, init=None, frame: int = 0, size=None, seed: int = 
 
 # %% ../nbs/16_web.ipynb #aa456c8f
 WEB_DIR = files('nca_nb') / 'web'
-"The page's static files shipped with the package: `nca.js`, the engine and its controls."
+"The page's static files shipped with the package."
+
+def engine_js() -> str:
+    "The engine and its controls, `nca.js`, as the page embeds it."
+    return (WEB_DIR / 'nca.js').read_text(encoding='utf-8')
 
 # %% ../nbs/16_web.ipynb #526fba46
 PAGE_CSS = """body{font:15px/1.4 system-ui,sans-serif;margin:1.2em;color:#222;background:#fafafa}
@@ -114,6 +118,7 @@ def page_html(model: NCA, x0: torch.Tensor, kind: str = 'seed', half: bool = Fal
     "The page running `model` from state `x0` (C, H, W) of kind `seed`, `soup` or `frame`, and the largest weight rounding error."
     C, H, W = x0.shape
     if C != model.channels: raise ValueError(f"the state has {C} channels but the model has {model.channels}")
+    if model.n_visible not in (1, 3, 4): raise ValueError(f"the page shows 1, 3 or 4 visible channels (as to_rgb), not {model.n_visible}")
     buf, offs, err = pack_weights(model, half)
     taps = [[[3 * i + j, float(KERNELS[n][i, j])] for i in range(3) for j in range(3) if KERNELS[n][i, j] != 0] for n in model.perception]
     cfg = dict(model.config, H=H, W=W, taps=taps, weights=offs, dtype='float16' if half else 'float32',
@@ -142,7 +147,7 @@ def page_html(model: NCA, x0: torch.Tensor, kind: str = 'seed', half: bool = Fal
 <span id="nca-weights-note">{wnote}</span> It runs in plain JavaScript on this page alone: nothing is loaded from anywhere.</p>
 <script type="application/json" id="nca-config">{cfg_json}</script>
 <script type="application/octet-stream" id="nca-weights">{_b64(buf)}</script>
-{init}<script>{(WEB_DIR / 'nca.js').read_text()}</script>
+{init}<script>{engine_js()}</script>
 </body></html>
 """
     return page, err
