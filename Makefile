@@ -9,6 +9,7 @@ demo: setup
 	$(V)/nca-nb demo
 
 test: setup
+	$(V)/ruff check nca_nb scripts tools bench
 	$(V)/python tools/test_nbs.py
 
 slow: setup

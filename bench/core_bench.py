@@ -6,7 +6,7 @@ training step (64-step BPTT, B=8, 72x72, Adam), with the max_pool2d alive mask o
 baseline next to ours, and with `fast` (the fused step: the MLP only where it can matter) next to the reference step. Usage: python bench/core_bench.py [--threads N] [--reps R]"""
 import argparse, time
 import torch, torch.nn.functional as F
-from nca_nb.core import NCA, seed_state, alive_mask, normalise_grads
+from nca_nb.core import NCA, seed_state, normalise_grads
 import nca_nb.core as core
 
 def best(f, reps):

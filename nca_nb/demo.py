@@ -10,7 +10,6 @@ import argparse, json, time
 from pathlib import Path
 import numpy as np
 import torch
-import matplotlib
 import matplotlib.pyplot as plt
 from .core import NCA, save_model, atomic_write, torch_threads
 from .life import simulate_life

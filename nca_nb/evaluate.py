@@ -10,7 +10,6 @@ import argparse, json, math, sys
 from pathlib import Path
 import numpy as np
 import torch
-import matplotlib
 import matplotlib.pyplot as plt
 from .core import NCA, load_model, damage, seed_state, atomic_write, torch_threads, free_memory
 from .trajectory import Trajectory

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from sklearn.cluster import KMeans
 from .core import NCA, seed_state, to_rgb, atomic_write, load_model
-from .morpho import GROWING, ACCEPT, load_growing, load_target, pad_target, clipped_mse, grid_size, train_growing
+from .morpho import GROWING, ACCEPT, load_target, pad_target, clipped_mse, grid_size, train_growing
 
 # %% auto #0
 __all__ = ['FULL_TRAINING', 'ABLATION_CHANNELS', 'checkpoint_line', 'live_cells', 'boundary_cells', 'channel_scale',

@@ -10,12 +10,10 @@ __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMA
            'regen_links', 'regime_data', 'healed', 'evaluate_learned', 'regime_verdicts', 'seed_mean', 'strip_states']
 
 # %% ../nbs/14_morpho_learn.ipynb #3832d280
-import hashlib, json
-from pathlib import Path
+import hashlib
 import numpy as np
 import torch
-import matplotlib.pyplot as plt
-from .core import NCA, seed_state, damage, load_model, to_rgb, circle_mask
+from .core import NCA, seed_state, damage, circle_mask
 from .trajectory import Trajectory
 from .morpho import load_growing, simulate_morpho, clipped_mse, grid_size, training_target
 from .train import init_state

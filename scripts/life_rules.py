@@ -11,7 +11,7 @@ The committed results were made by:
 A --tag keeps a variant's runs under the regime name plus the tag, with its own budget (budgets); only untagged runs ship models."""
 import argparse, json, time
 from pathlib import Path
-import numpy as np, torch
+import torch
 from nca_nb.core import save_model, atomic_write
 from nca_nb.life import parse_rule, simulate_life, life_run
 from nca_nb.train import fit

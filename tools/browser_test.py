@@ -19,7 +19,6 @@ set CHROMIUM to use another binary.
 """
 import argparse, functools, http.server, os, re, sys, threading, time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

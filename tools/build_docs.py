@@ -132,7 +132,7 @@ def build(root: Path = ROOT, out: Path | None = None, quiet: bool = False) -> Pa
     if not quiet: print(f'docs: notebooks processed into {cache.relative_to(root)}/ ({time.time() - t0:.0f} s)', flush=True)
     with tempfile.TemporaryDirectory(prefix='nca_nb-docs-') as tmp:
         src = Path(tmp) / 'site'
-        names = stage(cache, src, str(cfg.doc_host) + str(cfg.doc_baseurl))
+        stage(cache, src, str(cfg.doc_host) + str(cfg.doc_baseurl))
         smalldocs = shutil.which('smalldocs', path=str(Path(sys.executable).parent)) or 'smalldocs'
         r = subprocess.run([smalldocs, 'render', str(src)] + (['--quiet'] if quiet else []))
         if r.returncode: sys.exit(f'docs: smalldocs render failed (exit {r.returncode})')

@@ -2,7 +2,7 @@
 
 Serial on purpose: on a 2-core machine two notebooks at once slow each other 3-10x (torch threads).
 Also checks that README.md is in step with nbs/index.ipynb. Exit status 1 if anything failed."""
-import argparse, os, subprocess, sys, time
+import argparse, os, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
