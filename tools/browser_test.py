@@ -3,15 +3,24 @@
     .venv/bin/python tools/browser_test.py            # build the site, then test it
     .venv/bin/python tools/browser_test.py --no-build # test the site already in _docs/
 
-Checks, on the home page and on the widgets page:
+Checks, on the home page, the widgets page and the web page:
 - every request succeeds (no failed request, no HTTP status >= 400) and every request goes to the local
   server or is a data: URL (nothing from a CDN or anywhere else), and no JavaScript error is raised;
 - every <img> has loaded with a non-zero natural size;
 - on the widgets page, every static player (the JavaScript twin of a widget) shows another frame when its
   slider is moved with the keyboard (the `data-frame` attribute, the image source and the pixels on screen
-  all change), and its Play button advances the frames.
-Screenshots go to _site/screenshots/ (git-ignored): index.png and widgets.png (whole pages), widgets-top.png,
-widgets-player.png (the first player, moved, on its page), player-first-frame.png and player-moved.png.
+  all change), and its Play button advances the frames;
+- on the web page, the live players (`LIVE` of tools/build_docs.py, pages made by export_web into live/): every
+  one is embedded in an iframe and fits it (no scrolling inside), the learned twins sit side by side and each
+  row fits a 900 px column; in each, `window.nca` runs and plays (its step count grows and the canvas' pixels
+  change within a second); a click on the fox's canvas erases a disc (every channel zero inside the disc, the
+  other cells untouched, white pixels there); a probe error and a probe request from a frame are caught, so the
+  page-wide checks above cover the frames too;
+- the web page with JavaScript off: the iframes are hidden and every player's static picture is shown instead.
+Screenshots go to _site/screenshots/ (git-ignored): index.png, widgets.png and web.png (whole pages), widgets-top.png,
+widgets-player.png (the first player, moved, on its page), player-first-frame.png and player-moved.png, web-live.png
+(the live players on their page), web-live-damage.png (the fox's frame after the click) and web-nojs.png (the
+players' static pictures, JavaScript off).
 Exit status 1 if any check fails.
 
 The browser is the system's Chromium (`apt-get install -y chromium`), never one downloaded by Playwright;
@@ -45,9 +54,9 @@ class Checks:
         self.lines.append(line); print(line, flush=True)
 
 
-def open_page(browser, url: str, base: str, check: Checks, name: str):
+def open_page(browser, url: str, base: str, check: Checks, name: str, js: bool = True):
     "Open `url` in a new page, recording failed, foreign and error requests and JavaScript errors; returns (page, problems)."
-    page = browser.new_page(viewport={'width': 1280, 'height': 900})
+    page = browser.new_page(viewport={'width': 1280, 'height': 900}, java_script_enabled=js)
     problems = []
     page.on('requestfailed', lambda r: problems.append(f'failed: {r.url[:120]} ({r.failure})'))
     page.on('response', lambda r: r.status >= 400 and problems.append(f'HTTP {r.status}: {r.url[:120]}'))
@@ -110,6 +119,104 @@ def check_players(page, check: Checks, shots: Path):
         check(f1 != f0, f'widgets page: Play advances player 0 (frame {f0} -> {f1})')
 
 
+def live_list(beside: bool = False) -> list:
+    "The live pages that the docs build embeds (`LIVE` of tools/build_docs.py), as paths in the site; or the pairs shown side by side."
+    sys.path.insert(0, str(ROOT / 'tools'))
+    from build_docs import LIVE
+    if beside: return [(f"live/{d['beside']}.html", f"live/{d['page']}.html") for d in LIVE if d.get('beside')]
+    return [f"live/{d['page']}.html" for d in LIVE]
+
+
+def section_shot(page, selector: str, path: Path):
+    "Screenshot the part of the page from the first to the last element matching `selector`."
+    top, bottom, left, right = page.evaluate("""s => { const r = [...document.querySelectorAll(s)].map(e => e.getBoundingClientRect());
+        return [Math.min(...r.map(b => b.top)), Math.max(...r.map(b => b.bottom)), Math.min(...r.map(b => b.left)), Math.max(...r.map(b => b.right))]
+            .map((v, i) => v + (i < 2 ? scrollY : scrollX)) }""", selector)
+    page.screenshot(path=str(path), full_page=True, clip=dict(x=max(0, left - 8), y=max(0, top - 8), width=right - left + 16, height=bottom - top + 16))
+
+
+def check_live(page, problems: list, check: Checks, shots: Path):
+    "The live players of the web page: embedded, fitting, running, playing; a click erases a disc on the fox; the frames' errors and requests are seen."
+    frames = page.locator('.nca-live iframe')
+    srcs = [frames.nth(i).get_attribute('src').split('#')[0] for i in range(frames.count())]   # `#paused`: a player that starts paused
+    want = live_list()
+    check(sorted(srcs) == sorted(want), f'web page: {len(srcs)} live players embedded, one for each live page built ({len(want)})'
+          + ('' if sorted(srcs) == sorted(want) else f': embedded {srcs}, built {want}'))
+    rows = page.eval_on_selector_all('.nca-live', """els => els.map(e => [...e.querySelectorAll('iframe')].map(f => {
+        const r = f.getBoundingClientRect(); return [f.getAttribute('src').split('#')[0], r.left, r.top, r.right] }))""")
+    for pair in live_list(beside=True):
+        check(any([f[0] for f in row] == list(pair) for row in rows), f'web page: {pair[0]} and {pair[1]} share a row')
+    for row in rows:
+        names = ', '.join(f[0] for f in row)
+        width = max(f[3] for f in row) - min(f[1] for f in row)
+        level = len(row) < 2 or (len({round(f[2]) for f in row}) == 1 and all(a[3] <= b[1] for a, b in zip(row, row[1:])))
+        check(level and width <= 900, f'web page: {names}: ' + ('one player' if len(row) < 2 else 'side by side' if level else 'NOT side by side') + f', {width:.0f} px wide'
+              + ('' if width <= 900 else ' (WIDER than a 900 px column)'))
+    for i, src in enumerate(srcs):
+        el = frames.nth(i)
+        el.scroll_into_view_if_needed()
+        f = el.element_handle().content_frame()
+        try:
+            f.wait_for_function('() => window.nca && document.readyState === "complete"', timeout=30_000)
+            if f.locator('#nca-play').text_content() == 'Play': f.locator('#nca-play').click()   # a player that starts paused: its Play button
+            f.wait_for_function('() => nca.steps() > 0', timeout=30_000)
+        except Exception as e: check(False, f'web page: {src} runs (window.nca steps): {str(e).splitlines()[0]}'); continue
+        sw, cw, sh, ch = f.evaluate('(d => [d.scrollWidth, d.clientWidth, d.scrollHeight, d.clientHeight])(document.documentElement)')
+        check(sw <= cw and sh <= ch, f'web page: {src} fits its iframe (content {sw}x{sh}, frame {cw}x{ch})')
+        canvas = f.locator('#nca-canvas')
+        s0, a = f.evaluate('nca.steps()'), canvas.screenshot()
+        page.wait_for_timeout(1000)
+        s1, b = f.evaluate('nca.steps()'), canvas.screenshot()
+        check(s1 > s0 and a != b, f'web page: {src} plays: steps {s0} -> {s1} in a second, canvas pixels {"changed" if a != b else "UNCHANGED"}')
+        f.evaluate('nca.pause()')   # spare the CPU for the next ones
+    fox = page.frame_locator('iframe[src="live/fox.html"]')
+    f = page.locator('iframe[src="live/fox.html"]').element_handle().content_frame()
+    if f is not None and f.evaluate('!!window.nca'):
+        page.locator('iframe[src="live/fox.html"]').scroll_into_view_if_needed()
+        H, W, C = f.evaluate('nca.pause(); nca.reset(); nca.setSeed(0); nca.step(200); [nca.H, nca.W, nca.C]')
+        radius = f.evaluate("+document.getElementById('nca-radius').value")
+        before = f.evaluate('nca.state()')
+        cx, cy = W // 2, H // 2
+        cw, ch = f.evaluate("(c => [c.clientWidth, c.clientHeight])(document.getElementById('nca-canvas'))")
+        fox.locator('#nca-canvas').click(position=dict(x=(cx + .5) / W * cw, y=(cy + .5) / H * ch))
+        after = f.evaluate('nca.state()')
+        d2 = [(i % W - cx) ** 2 + (i // W - cy) ** 2 for i in range(H * W)]      # cells whose centre is exactly r away may go either way
+        disc = [i for i in range(H * W) if d2[i] < radius ** 2]                   # (the pointer's position in cells is a float)
+        erased = all(v == 0 for i in disc for v in after[i * C:(i + 1) * C])
+        kept = all(after[i * C:(i + 1) * C] == before[i * C:(i + 1) * C] for i in range(H * W) if d2[i] > radius ** 2)
+        alive = sum(before[i * C + 3] > .1 for i in disc)
+        white = f.evaluate(f"[...document.getElementById('nca-canvas').getContext('2d').getImageData({cx}, {cy}, 1, 1).data]")
+        page.locator('iframe[src="live/fox.html"]').screenshot(path=str(shots / 'web-live-damage.png'))
+        check(alive > len(disc) // 2 and erased and kept and white == [255, 255, 255, 255],
+              f'web page: a click on the fox ({W}x{H}, grown 200 steps) at cell ({cx}, {cy}) erased a disc of radius {radius}: '
+              f'{alive} of its {len(disc)} cells were alive, {"all now zero" if erased else "NOT all zero"}, '
+              f'the other cells {"untouched" if kept else "CHANGED"}, pixel at the centre {white}')
+        n = len(problems)
+        f.evaluate("setTimeout(() => { throw new Error('nca-probe error') }); fetch('http://nca-probe.invalid/').catch(() => 0)")
+        page.wait_for_timeout(1500)
+        caught = problems[n:]
+        del problems[n:]
+        got_err, got_req = any('nca-probe error' in p for p in caught), any('not local' in p and 'nca-probe.invalid' in p for p in caught)
+        check(got_err and got_req, f"web page: a probe error and a probe request from the fox's frame are caught "
+              f"(error {'caught' if got_err else 'MISSED'}, request {'caught' if got_req else 'MISSED'})")
+    else: check(False, 'web page: live/fox.html is embedded and runs')
+    section_shot(page, '.nca-live', shots / 'web-live.png')
+
+
+def check_nojs(browser, base: str, check: Checks, shots: Path):
+    "The web page with JavaScript off: the iframes are hidden and each player's static picture shows instead."
+    page, problems = open_page(browser, base + 'web.html', base, check, 'web page without JavaScript', js=False)
+    shown = page.eval_on_selector_all('.nca-live iframe', 'els => els.filter(e => e.getBoundingClientRect().width > 0).length')
+    imgs = page.eval_on_selector_all('.nca-live img', 'els => els.map(e => [e.getAttribute("src"), e.complete && e.naturalWidth > 0, e.getBoundingClientRect().width])')
+    want = [p.replace('.html', '.png') for p in live_list()]
+    good = sorted(i[0] for i in imgs if i[1] and i[2] > 0)
+    check(shown == 0 and good == sorted(want), f'web page without JavaScript: {shown} iframes shown, {len(good)} of {len(want)} static pictures loaded and shown'
+          + ('' if good == sorted(want) else f': {imgs}'))
+    if imgs: section_shot(page, '.nca-live', shots / 'web-nojs.png')
+    check(not problems, 'web page without JavaScript: no failed, foreign or error requests' + (f': {problems[:5]}' if problems else ''))
+    page.close()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--no-build', action='store_true', help='test the site already built in --site')
@@ -121,7 +228,7 @@ def main():
         sys.path.insert(0, str(ROOT / 'tools'))
         from build_docs import build
         site = build(ROOT, site, quiet=True)
-    for f in ('index.html', 'widgets.html'):
+    for f in ('index.html', 'widgets.html', 'web.html', *live_list()):
         if not (site / f).exists(): sys.exit(f'browser test: {site / f} is missing; build the site first (make docs)')
     chromium = os.environ.get('CHROMIUM', '/usr/bin/chromium')
     if not Path(chromium).exists(): sys.exit(f'browser test: no browser at {chromium}; apt-get install -y chromium')
@@ -134,15 +241,18 @@ def main():
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             print(f'browser: {browser.version} at {chromium}; site {site} served at {base}', flush=True)
-            for name, path, at_least in (('home page', 'index.html', 0), ('widgets page', 'widgets.html', 1)):
+            for name, path, at_least in (('home page', 'index.html', 0), ('widgets page', 'widgets.html', 1), ('web page', 'web.html', 1)):
                 page, problems = open_page(browser, base + path, base, check, name)
                 check_images(page, check, name, at_least)
                 if path == 'widgets.html':
                     page.screenshot(path=str(shots / 'widgets-top.png'))
                     check_players(page, check, shots)
+                if path == 'web.html':
+                    check_live(page, problems, check, shots)
                 page.screenshot(path=str(shots / path.replace('.html', '.png')), full_page=True)
                 check(not problems, f'{name}: no failed, foreign or error requests and no JavaScript errors' + (f': {problems[:5]}' if problems else ''))
                 page.close()
+            check_nojs(browser, base, check, shots)
             browser.close()
     finally:
         srv.shutdown()

@@ -23,6 +23,8 @@ nbs/nbdev.yml, nbs/sidebar.yml), also into _docs/. Here:
    (the theme's fallback fonts are used), and on pages with maths, KaTeX, which smalldocs links from a
    CDN, is copied into site_libs/katex/ from Debian's libjs-katex (`apt-get install -y libjs-katex`; without
    it those pages keep the CDN links and the build says so).
+4. the live players (`LIVE`, embedded by nbs/16_web.ipynb): `nca_nb.web.export_web` pages in live/, each with a
+   static PNG for readers without JavaScript.
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -124,6 +126,53 @@ def vendor_katex(site: Path, katex: Path = KATEX_LOCAL) -> int:
     return len(pages)
 
 
+# The live players embedded in the web page (nbs/16_web.ipynb, its section "Live on this page" links to live/<page>.html and
+# live/<page>.png): `model` in nca_nb/data/; `init` None for the model's seed, else (a function of nca_nb, its arguments,
+# the frame to start from); `grid` the grid (default: export_web's); `px` screen pixels per cell; `still` the steps run
+# (seed 0) for the static picture shown without JavaScript; `beside` the page it sits beside (tools/browser_test.py checks).
+LIVE = [
+    dict(page='fox', model='growing_fox', title='The fox: the ground truth', px=5, still=200),
+    dict(page='fox_learned', model='learned_fox_stratified_full', grid=(72, 72), beside='fox', title='The fox: learned from its frames', px=5, still=200),
+    dict(page='cat', model='growing_cat', title='The cat: the ground truth', px=5, still=200),
+    dict(page='cat_learned', model='learned_cat_stratified_full', grid=(72, 72), beside='cat', title='The cat: learned from its frames', px=5, still=200),
+    dict(page='life_gun', model='life', init=('nca_nb.life.simulate_life', dict(pattern='gun', size=64, steps=1), 0),
+         title='Learned Life: a Gosper glider gun', px=6, still=60),
+    dict(page='bz', model='bz_multi', init=('nca_nb.bz.simulate_bz', dict(size=64, steps=200, every=200), 1),
+         title='Learned BZ: from a BZ frame', px=6, still=0),
+]
+LIVE_CSS = 'body{{margin:6px;font-size:13px}}h1{{font-size:1.1em;margin:0 0 .4em}}.row{{margin:.3em 0}}.note{{font-size:.8em}}' \
+           '#nca-canvas{{width:{w}px!important;height:{h}px!important}}'   # the docs' iframes are narrower than a page of its own
+
+def live_pages(dest: Path, live: list[dict] = LIVE) -> list[Path]:
+    "Write each of `live` as a live page (`export_web`) and its static picture (PNG) into `dest`; returns the pages."
+    import contextlib, importlib, io, numpy as np, torch
+    from PIL import Image
+    from nca_nb.core import load_model, to_rgb
+    from nca_nb.web import export_web, initial_state
+    torch.set_num_threads(1)
+    dest.mkdir(parents=True, exist_ok=True)
+    data, pages = ROOT / 'nca_nb' / 'data', []
+    with tempfile.TemporaryDirectory(prefix='nca_nb-live-') as tmp, torch.no_grad():
+        for d in live:
+            model, init, frame = load_model(data / f"{d['model']}.safetensors"), None, 0
+            if d.get('init'):
+                fn, kw, frame = d['init']
+                mod, name = fn.rsplit('.', 1)
+                init = Path(tmp) / f"{d['page']}.npz"
+                getattr(importlib.import_module(mod), name)(**kw).save(init)
+            with contextlib.redirect_stdout(io.StringIO()):   # export_web's line names the temporary folder
+                page = export_web(model, dest / f"{d['page']}.html", init=init, size=d.get('grid'), title=d['title'], frame=frame)
+            x0 = initial_state(model, init, frame, d.get('grid'))[0]
+            _, H, W = x0.shape
+            text = page.read_text(encoding='utf-8')
+            page.write_text(text.replace('</head>', f"<style>{LIVE_CSS.format(w=W * d['px'], h=H * d['px'])}</style></head>", 1), encoding='utf-8')
+            x = model.rollout(x0[None], d['still'], seed=0)[0] if d['still'] else x0
+            rgb = (to_rgb(x, model.n_visible).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+            Image.fromarray(rgb).resize((W * d['px'], H * d['px']), Image.NEAREST).save(dest / f"{d['page']}.png", optimize=True)
+            pages.append(page)
+    return pages
+
+
 def build(root: Path = ROOT, out: Path | None = None, quiet: bool = False) -> Path:
     "Build the site; returns the folder it is in (default: nbdev's doc_path, _docs/)."
     t0 = time.time()
@@ -139,6 +188,10 @@ def build(root: Path = ROOT, out: Path | None = None, quiet: bool = False) -> Pa
         built = src / '_docs'
         strip_remote_imports(built)
         vendor_katex(built)
+        t1 = time.time()
+        live = live_pages(built / 'live')
+        if not quiet: print(f'docs: {len(live)} live pages and their pictures in live/ ({time.time() - t1:.0f} s): '
+                            f'{", ".join(f"{p.stem} ({p.stat().st_size // 1024} KB)" for p in live)}', flush=True)
         if out.exists(): shutil.rmtree(out)
         shutil.move(str(built), str(out))
     pages = sorted(p.name for p in out.glob('*.html'))
