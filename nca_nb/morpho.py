@@ -161,7 +161,7 @@ class PoolSampler(Sampler):
         def write(p):
             with open(p, 'wb') as fh: np.save(fh, arr)
         atomic_write(Path(path).parent / name, write)
-        return {}, {'pool': name, 'pool_reseeded_at': list(self.reseeded_at)}
+        return {}, {'pool': name, 'pool_reseeded_at': list(self.reseeded_at), 'world_size': self.shard.world}
 
     def load(self, path: Path, tensors: dict, meta: dict) -> None:
         "Read the pool file the checkpoint names; without it (e.g. a run resumed from git), re-seed the pool and record where."
@@ -174,17 +174,18 @@ class PoolSampler(Sampler):
         self.pool = torch.from_numpy(arr.astype(np.float32)).to(self.seed.device)
 
 # %% ../nbs/06_morpho.ipynb #e14d30e2
-def growing_info(settings: dict, iteration: int, losses: list, pool_reseeded_at=()) -> dict:
-    "What a shipped model says about its training: configuration, iterations done, final loss (mean of the last 50)."
+def growing_info(settings: dict, iteration: int, losses: list, pool_reseeded_at=(), world_size: int = 1) -> dict:
+    "What a shipped model says about its training: configuration, iterations done, final loss (mean of the last 50), processes (of the last run)."
     last = losses[-50:]
     return {'trained_by': 'nca_nb.morpho.train_growing', 'target': settings['target'], 'iterations': iteration,
-            'final_loss': float(np.mean(last)) if last else None, 'training': settings, 'pool_reseeded_at': list(pool_reseeded_at)}
+            'final_loss': float(np.mean(last)) if last else None, 'training': settings, 'pool_reseeded_at': list(pool_reseeded_at),
+            'world_size': world_size, 'rank_batch': settings['batch'] // world_size}
 
 def _checkpoint_model(ck: dict) -> NCA:
     "The model of a checkpoint read by `read_checkpoint`, with `.info` (and the whole loss log as `loss_log`)."
     model = NCA(**ck['config'])
     model.load_state_dict(ck['model'])
-    model.info = growing_info(ck['settings'], ck['iteration'], ck['losses'], ck['sampler'].get('pool_reseeded_at', []))
+    model.info = growing_info(ck['settings'], ck['iteration'], ck['losses'], ck['sampler'].get('pool_reseeded_at', []), ck['sampler'].get('world_size', 1))
     model.info['loss_log'] = ck['losses']
     return model.eval()
 
