@@ -15,6 +15,7 @@ from .core import NCA, KERNELS, atomic_write, load_model, seed_state
 from .frames import read_trajectory
 from .life import random_soup
 from .train import init_state
+from .morpho import grid_size
 
 # %% auto #0
 __all__ = ['GRID_LIMIT', 'WEB_DIR', 'PAGE_CSS', 'page_weights', 'pack_weights', 'initial_state', 'engine_js', 'describe',
@@ -51,7 +52,7 @@ GRID_LIMIT = 2048
 def _trained_grid(model: NCA) -> tuple[int, int] | None:
     "The grid a Growing NCA was trained on, from its info's `training` size and pad; None if the info does not say."
     t = getattr(model, 'info', {}).get('training')
-    if isinstance(t, dict) and isinstance(t.get('size'), int) and isinstance(t.get('pad'), int): return (t['size'] + 2 * t['pad'],) * 2
+    if isinstance(t, dict) and isinstance(t.get('size'), int) and isinstance(t.get('pad'), int): return (grid_size(model),) * 2
     return None
 
 def _fit(x: torch.Tensor, size) -> torch.Tensor:
