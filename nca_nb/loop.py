@@ -19,8 +19,9 @@ from safetensors.torch import save_file
 from .core import NCA, atomic_write, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors, progress
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'LoopConfig', 'Shard', 'Batch', 'Sampler', 'distributed', 'init_distributed', 'Diverged',
-           'first_nonfinite', 'train_step', 'write_checkpoint', 'read_checkpoint', 'TrainResult', 'train']
+__all__ = ['CHECKPOINT_FORMAT', 'LoopConfig', 'Shard', 'Batch', 'Sampler', 'distributed', 'init_distributed',
+           'finish_distributed', 'Diverged', 'first_nonfinite', 'train_step', 'write_checkpoint', 'read_checkpoint',
+           'TrainResult', 'train']
 
 # %% ../nbs/05a_loop.ipynb #0a435731
 @dataclass
@@ -111,6 +112,10 @@ def init_distributed(device='cpu', timeout: float = 300.) -> tuple[int, int, str
     if cuda: device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"; torch.cuda.set_device(torch.device(device))
     if not dist.is_initialized(): dist.init_process_group('nccl' if cuda else 'gloo', timeout=timedelta(seconds=timeout))
     return dist.get_rank(), dist.get_world_size(), str(device)
+
+def finish_distributed() -> None:
+    "Leave the process group (after every process got here): exiting with it open can abort a process at shutdown."
+    if distributed()[1] > 1: dist.barrier(); dist.destroy_process_group()
 
 def _reduce(model: NCA, loss: torch.Tensor, bad_state: str | None) -> tuple[float, str | None]:
     "The loss averaged over the processes, each gradient averaged in place, and any process's non-finite state: one all-reduce."

@@ -16,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, torch_threads
-from .loop import LoopConfig, Batch, Sampler, Shard, Diverged, read_checkpoint, train as train_loop, init_distributed
+from .loop import LoopConfig, Batch, Sampler, Shard, Diverged, read_checkpoint, train as train_loop, init_distributed, finish_distributed
 from .cli import config_options
 from .trajectory import Trajectory
 
@@ -277,6 +277,7 @@ def train_growing_main(argv: list[str]) -> int:
     with torch_threads(a.threads):
         _, log = train_growing(a.out, a.target, a.iters, a.seed, a.checkpoint_every, progress=not a.no_progress, device=a.device,
                                max_seconds=None if a.max_minutes is None else 60 * a.max_minutes, keep_every=a.keep_every, **over)
+    finish_distributed()
     print(f'done: {len(log["loss"])} iterations, last loss {log["loss"][-1]:.5f}')
     return 0
 

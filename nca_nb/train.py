@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from fastcore.docments import docments
 from .core import NCA, save_model, expand_perception, torch_threads, free_memory
-from .loop import LoopConfig, Batch, Sampler, Shard, train, init_distributed, _broadcast
+from .loop import LoopConfig, Batch, Sampler, Shard, train, init_distributed, finish_distributed, _broadcast
 from .cli import field_help, config_options, config_values
 from .trajectory import Trajectory
 from .frames import read_trajectory
@@ -755,6 +755,7 @@ def fit_main(argv) -> int:
         rule = _rule_line(res.model, trajs)
         if rule: info['learned_rule'] = rule
         if rank == 0: save_model(res.model.cpu(), a.out, **info)
+    finish_distributed()
     print('\n'.join(_validation_lines(res.info['validation']) + ([f'  learned rule: {rule}'] if rule else []) +
                     [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), {res.info['seconds']:.1f} s"]))
     return 0
