@@ -6,11 +6,11 @@ Docs: https://nca-nb.github.io/nca_nb/cli.html.md"""
 
 # %% ../nbs/90_cli.ipynb #72b0b46c
 from __future__ import annotations
-import argparse, contextlib, dataclasses, importlib, importlib.util, inspect, io, json, os, platform, re, sys, typing
+import argparse, contextlib, dataclasses, importlib, importlib.util, inspect, io, json, os, platform, re, sys, traceback, typing
 
 # %% auto #0
-__all__ = ['COMMANDS', 'USER_ERRORS', 'available', 'main', 'check_device', 'info', 'info_main', 'run_captured', 'field_help',
-           'config_options', 'config_values']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'available', 'main', 'console_main', 'check_device', 'info', 'info_main', 'run_captured',
+           'field_help', 'config_options', 'config_values']
 
 # %% ../nbs/90_cli.ipynb #7fdee80b
 COMMANDS = {
@@ -65,6 +65,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nca-nb {argv[0]}: error: {oom}", file=sys.stderr); return 2
     except KeyboardInterrupt:
         print(f"nca-nb {argv[0]}: interrupted", file=sys.stderr); return 130
+
+def _in_process_group() -> bool:
+    "Whether this process has joined a torch.distributed process group (looked up without importing torch)."
+    dist = sys.modules.get('torch.distributed')
+    return dist is not None and dist.is_available() and dist.is_initialized()
+
+def console_main() -> None:
+    "The `nca-nb` console script: `main`; under torchrun it leaves the process group and exits at once with `main`'s code."
+    try: code = main()
+    except BaseException:
+        if not _in_process_group(): raise
+        traceback.print_exc(); code = 1
+    if _in_process_group():                             # a process that exits with gloo's or nccl's threads alive can abort in
+        with contextlib.suppress(Exception): sys.modules['torch.distributed'].destroy_process_group()
+        sys.stdout.flush(); sys.stderr.flush()          # its shutdown (SIGABRT: 'terminate called without an active exception'),
+        os._exit(code)                                  # losing its exit code: skip the interpreter's teardown
+    sys.exit(code)
 
 def check_device(spec: str):
     "The `torch.device` that `--device` names (cpu, cuda, cuda:N), or one `ValueError` if it is unknown or absent here."

@@ -35,7 +35,7 @@ import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAIN = 'import sys; from nca_nb.cli import main; sys.exit(main(sys.argv[1:]))'
+TRAIN = 'from nca_nb.cli import console_main; console_main()'               # main(sys.argv[1:]), and under torchrun a clean exit
 
 
 def train_all(targets, start: Path, work: Path, a) -> dict:
