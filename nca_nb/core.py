@@ -6,22 +6,23 @@ Docs: https://nca-nb.github.io/nca_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #96113cf1
 from __future__ import annotations
-import inspect, json, math, numbers, os, reprlib, sys, time
+import csv, hashlib, inspect, json, math, numbers, os, reprlib, sys, time
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import matplotlib.pyplot as plt
 from safetensors.torch import save_file, load_file
 from safetensors import safe_open
 
 # %% auto #0
-__all__ = ['KERNELS', 'MODEL_LIMITS', 'expand_perception', 'dilate', 'alive_mask', 'NCA', 'check_config', 'check_state',
-           'seed_state', 'circle_mask', 'damage', 'random_damage', 'rollout', 'normalise_grads', 'atomic_write',
-           'save_model', 'read_safetensors', 'metadata_json', 'optimizer_tensors', 'restore_optimizer', 'read_metadata',
-           'load_model', 'torch_threads', 'free_memory', 'progress', 'to_rgb', 'show_frames']
+__all__ = ['KERNELS', 'MODEL_LIMITS', 'STANDARD_DAMAGE', 'expand_perception', 'dilate', 'alive_mask', 'live_cells', 'NCA',
+           'check_config', 'check_state', 'seed_state', 'circle_mask', 'damage', 'random_damage', 'rollout',
+           'normalise_grads', 'atomic_write', 'write_csv', 'fingerprint', 'data_dir', 'save_model', 'read_safetensors',
+           'metadata_json', 'optimizer_tensors', 'restore_optimizer', 'read_metadata', 'load_model', 'torch_threads',
+           'free_memory', 'progress', 'to_rgb', 'show_frames']
 
 # %% ../nbs/00_core.ipynb #ac04e281
 _SOBEL_X = torch.outer(torch.tensor([1., 2., 1.]), torch.tensor([-1., 0., 1.])) / 8
@@ -65,6 +66,10 @@ def dilate(mask: torch.Tensor, padding: str = 'zeros') -> torch.Tensor:
 def alive_mask(alpha: torch.Tensor, threshold: float = 0.1, padding: str = 'zeros') -> torch.Tensor:
     "Boolean `(B,1,H,W)` mask: True where the 3×3 neighbourhood of `alpha` (B,1,H,W) has a value > `threshold`."
     return dilate(alpha > threshold, padding)
+
+def live_cells(x: torch.Tensor, n_visible: int = 4, threshold: float = 0.1) -> torch.Tensor:
+    "Boolean `(..., H, W)`: the cells of states `x` `(..., C, H, W)` whose own alpha (channel `n_visible-1`) exceeds `threshold`."
+    return x[..., n_visible - 1, :, :] > threshold
 
 # %% ../nbs/00_core.ipynb #7e1095f6
 class NCA(nn.Module):
@@ -351,7 +356,10 @@ def circle_mask(h: int, w: int, cx, cy, r, device=None) -> torch.Tensor:
     xs = torch.linspace(-1, 1, w, device=device).view(1, 1, 1, w)
     return (xs - cx) ** 2 + (ys - cy) ** 2 < r ** 2
 
-def damage(x: torch.Tensor, cx=0., cy=0., r=0.3) -> torch.Tensor:
+STANDARD_DAMAGE = (0., 0., 0.3)
+"The damage the experiments score regeneration after: a disc of radius 0.3 at the centre, `(cx, cy, r)`."
+
+def damage(x: torch.Tensor, cx=STANDARD_DAMAGE[0], cy=STANDARD_DAMAGE[1], r=STANDARD_DAMAGE[2]) -> torch.Tensor:
     "A copy of `x` with every channel zeroed inside the disc(s) `(cx, cy, r)` ([-1, 1] coordinates, x to the right, y down)."
     return x * ~circle_mask(x.shape[-2], x.shape[-1], cx, cy, r, device=x.device)
 
@@ -416,6 +424,22 @@ def atomic_write(path, write) -> Path:
         except OSError: pass                                               # some file systems cannot sync a directory
         finally: os.close(fd)
     return path
+
+def write_csv(path, header, rows) -> Path:
+    "Write a CSV file (`header`, then `rows`) atomically."
+    def write(p):
+        with open(p, 'w', newline='') as fh: w = csv.writer(fh, lineterminator='\n'); w.writerow(header); w.writerows(rows)
+    return atomic_write(path, write)
+
+def fingerprint(*parts) -> str:
+    "SHA-1 (hex) of `parts` in order: strings by their UTF-8 bytes, tensors and arrays by their raw bytes."
+    h = hashlib.sha1()
+    for p in parts: h.update(p.encode() if isinstance(p, str) else torch.as_tensor(p).detach().cpu().numpy().tobytes())
+    return h.hexdigest()
+
+def data_dir() -> Path:
+    "The package's data folder (targets, shipped models, their curves and metrics)."
+    return Path(str(files('nca_nb') / 'data'))
 
 def save_model(model: NCA, path, **info) -> Path:
     "Save weights and config (plus JSON-serialisable `info`) to one `.safetensors` file, atomically."
@@ -562,6 +586,7 @@ def to_rgb(x: torch.Tensor, n_visible: int = 4) -> torch.Tensor:
 def show_frames(frames, n_visible: int = 4, titles=None, size: float = 1.6, axs=None):
     "Plot a row of states `(T, C, H, W)` (or a list of `(C, H, W)`) as RGB images."
     frames = [torch.as_tensor(f).detach().cpu() for f in frames]
+    import matplotlib.pyplot as plt                         # here, so that importing the package needs no plotting backend
     if axs is None: _, axs = plt.subplots(1, len(frames), figsize=(size * len(frames), size), squeeze=False); axs = axs[0]
     for i, (ax, f) in enumerate(zip(axs, frames)):
         ax.imshow(to_rgb(f, n_visible).permute(1, 2, 0).numpy(), interpolation='nearest')

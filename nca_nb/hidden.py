@@ -14,21 +14,17 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from sklearn.cluster import KMeans
-from .core import NCA, seed_state, to_rgb, atomic_write, load_model
-from .morpho import GROWING, ACCEPT, load_target, pad_target, clipped_mse, grid_size, train_growing
+from .core import NCA, seed_state, to_rgb, atomic_write, load_model, live_cells, write_csv
+from .morpho import FULL_TRAINING, GROWING, ACCEPT, load_target, pad_target, clipped_mse, grid_size, train_growing
 
 # %% auto #0
-__all__ = ['FULL_TRAINING', 'ABLATION_CHANNELS', 'checkpoint_line', 'live_cells', 'boundary_cells', 'channel_scale',
-           'channel_panels', 'show_channel_panels', 'overlap_measures', 'overlap_curve', 'phase_windows',
-           'overlap_summary', 'nearest_kept', 'plot_overlap', 'elbow_k', 'inertia_curve', 'pooled_live_states',
-           'cluster_states', 'boundary_share', 'clusters_present', 'plot_inertia', 'show_clusters', 'cluster_summary',
-           'growth_mse', 'ablation_row', 'channel_ablation', 'read_ablation', 'channel_ablation_main',
-           'ablation_budget', 'plot_ablation', 'claim_verdicts']
+__all__ = ['ABLATION_CHANNELS', 'checkpoint_line', 'boundary_cells', 'channel_scale', 'channel_panels', 'show_channel_panels',
+           'overlap_measures', 'overlap_curve', 'phase_windows', 'overlap_summary', 'nearest_kept', 'plot_overlap',
+           'elbow_k', 'inertia_curve', 'pooled_live_states', 'cluster_states', 'boundary_share', 'clusters_present',
+           'plot_inertia', 'show_clusters', 'cluster_summary', 'growth_mse', 'ablation_row', 'channel_ablation',
+           'read_ablation', 'channel_ablation_main', 'ablation_budget', 'plot_ablation', 'claim_verdicts']
 
 # %% ../nbs/11_hidden.ipynb #1a0e47e5
-FULL_TRAINING = 8000
-"Iterations of the original Growing NCA training, and of the shipped models' runs: fewer means under-trained."
-
 def checkpoint_line(model: NCA) -> str:
     "One line saying which checkpoint `model` is: target, iterations done of `FULL_TRAINING`, final training loss."
     i = getattr(model, 'info', {})
@@ -37,10 +33,6 @@ def checkpoint_line(model: NCA) -> str:
             + (f", training loss {loss:.4f} (mean of its last 50 iterations)" if loss is not None else ''))
 
 # %% ../nbs/11_hidden.ipynb #43753544
-def live_cells(x: torch.Tensor, n_visible: int = 4, threshold: float = 0.1) -> torch.Tensor:
-    "Boolean `(..., H, W)` mask of the cells of states `x` (..., C, H, W) whose own alpha (channel `n_visible-1`) exceeds `threshold`."
-    return x[..., n_visible - 1, :, :] > threshold
-
 def boundary_cells(live: torch.Tensor) -> torch.Tensor:
     "Live cells with a dead 8-neighbour (outside the grid counts as dead), from a boolean mask `(..., H, W)`."
     H, W = live.shape[-2:]
@@ -292,12 +284,6 @@ def growth_mse(model: NCA, target: str | None = None, steps: int = 300, seed: in
     fr = model.rollout(seed_state(H, H, model.channels, 4), steps, frames=True, keep=4, seed=seed)[:, 0]
     return clipped_mse(fr, tgt).double().numpy(), fr[-1].clone()
 
-def _write_csv(path, header, rows) -> None:
-    "Write a CSV file atomically."
-    def w(p):
-        with open(p, 'w', newline='') as fh: c = csv.writer(fh); c.writerow(header); c.writerows(rows)
-    atomic_write(path, w)
-
 def _train_seconds(run: Path) -> float:
     "Sum of the per-iteration seconds in a run's `loss.csv`."
     with open(run / 'loss.csv', newline='') as fh: return float(sum(float(r['seconds']) for r in csv.DictReader(fh)))
@@ -311,7 +297,7 @@ def ablation_row(run, steps: int = 300, seed: int = 0) -> dict:
         old = json.loads((run / 'eval.json').read_text())
         if all(old.get(k) == v for k, v in key.items()): return old
     mse, final = growth_mse(model, model.info['target'], steps, seed)
-    _write_csv(run / 'mse.csv', ['step', 'mse'], [(i, repr(float(v))) for i, v in enumerate(mse)])
+    write_csv(run / 'mse.csv', ['step', 'mse'], [(i, repr(float(v))) for i, v in enumerate(mse)])
     def save_npy(p):
         with open(p, 'wb') as fh: np.save(fh, final.numpy().astype(np.float32))
     atomic_write(run / 'final.npy', save_npy)
@@ -334,7 +320,7 @@ def _write_results(out: Path, rows: list, note: str) -> dict:
            'same_budget': len(set(budgets)) == 1, 'eval': {'steps': rows[0]['eval_steps'], 'seed': rows[0]['eval_seed']},
            'note': note, 'rows': rows}
     atomic_write(out / 'results.json', lambda p: Path(p).write_text(json.dumps(res, indent=1) + '\n'))
-    _write_csv(out / 'results.csv', _TABLE, [[r[k] for k in _TABLE] for r in rows])
+    write_csv(out / 'results.csv', _TABLE, [[r[k] for k in _TABLE] for r in rows])
     return res
 
 def channel_ablation(out, channels=ABLATION_CHANNELS, iters: int = FULL_TRAINING, target: str = 'fox', seed: int = 0,

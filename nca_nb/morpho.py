@@ -8,20 +8,19 @@ Docs: https://nca-nb.github.io/nca_nb/morpho.html.md"""
 from __future__ import annotations
 import argparse, csv, os, shutil, sys, time
 from dataclasses import dataclass, asdict, fields
-from importlib.resources import files
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
-from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, torch_threads
+from .core import NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, torch_threads, write_csv, data_dir, STANDARD_DAMAGE
 from .loop import LoopConfig, Batch, Sampler, Shard, Diverged, read_checkpoint, train as train_loop, init_distributed, finish_distributed
 from .cli import config_options
 from .trajectory import Trajectory
 
 # %% auto #0
-__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'GROWING', 'ACCEPT', 'MORPHO_PHASES', 'data_dir', 'render_emoji', 'load_target',
+__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'GROWING', 'FULL_TRAINING', 'ACCEPT', 'MORPHO_PHASES', 'render_emoji', 'load_target',
            'pad_target', 'GrowingConfig', 'growing_loss', 'new_growing_model', 'PoolSampler', 'growing_info',
            'write_run_files', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
            'model_from_checkpoint', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing',
@@ -32,10 +31,6 @@ EMOJI = {'fox': '\U0001F98A', 'cat': '\U0001F431'}
 "Target name -> the emoji character it is rendered from."
 NOTO_EMOJI_FONT = Path('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf')
 "Where Debian's `fonts-noto-color-emoji` puts the font (needed only to re-render the targets)."
-
-def data_dir() -> Path:
-    "The package's data folder (targets, shipped models, their curves and metrics)."
-    return Path(str(files('nca_nb') / 'data'))
 
 def render_emoji(char: str, font_path=NOTO_EMOJI_FONT, size: int = 40) -> Image.Image:
     "Draw `char` with the colour font at its one size (109), crop to the alpha bbox, pad square, resize to `size`²."
@@ -193,11 +188,7 @@ def write_run_files(out, ck: dict) -> NCA:
     "Write `model.safetensors` and `loss.csv` into folder `out` from checkpoint `ck` (as `read_checkpoint` reads it); the model."
     out, model = Path(out), _checkpoint_model(ck)
     save_model(model, out / 'model.safetensors', **{k: v for k, v in model.info.items() if k != 'loss_log'})
-    def write_csv(p):
-        with open(p, 'w', newline='') as fh:
-            w = csv.writer(fh); w.writerow(['iteration', 'loss', 'seconds'])
-            for i, (l, s) in enumerate(zip(ck['losses'], ck['seconds'])): w.writerow([i, f'{l:.6g}', f'{s:.3f}'])
-    atomic_write(out / 'loss.csv', write_csv)
+    write_csv(out / 'loss.csv', ['iteration', 'loss', 'seconds'], [(i, f'{l:.6g}', f'{s:.3f}') for i, (l, s) in enumerate(zip(ck['losses'], ck['seconds']))])
     return model
 
 # %% ../nbs/06_morpho.ipynb #81cc06b5
@@ -213,7 +204,10 @@ def _growing_config(ck: dict | None, target: str, seed: int | None, overrides: d
     given = {k: v for k, v in overrides.items() if v is not None} | {'target': target} | ({} if seed is None else {'seed': seed})
     return GrowingConfig(**(saved | given))
 
-def train_growing(out, target: str = 'fox', iters: int = 8000, seed: int | None = None, checkpoint_every: int = 25,
+FULL_TRAINING = 8000
+"Iterations of the original Growing NCA training: a run of fewer is under-trained."
+
+def train_growing(out, target: str = 'fox', iters: int = FULL_TRAINING, seed: int | None = None, checkpoint_every: int = 25,
                   progress: bool = True, verbose: bool = True, device=None, max_seconds: float | None = None,
                   keep_every: int | None = None, **overrides) -> tuple[NCA, dict]:
     "Train (or resume, when `out` holds a checkpoint) a Growing NCA on `target` until `iters` iterations (or `max_seconds`); returns model and log."
@@ -258,7 +252,7 @@ def train_growing_main(argv: list[str]) -> int:
                                 'settings (an option given must match them).')
     p.add_argument('--target', choices=sorted(EMOJI), required=True, help='the emoji to grow')
     p.add_argument('--out', required=True, help='run folder (checkpoint, model, loss.csv, pool)')
-    p.add_argument('--iters', type=int, default=8000, metavar='INT', help='train until this many iterations in all (default: 8000)')
+    p.add_argument('--iters', type=int, default=FULL_TRAINING, metavar='INT', help=f'train until this many iterations in all (default: {FULL_TRAINING})')
     config_options(p, GrowingConfig, skip=('target',))
     p.set_defaults(**{f.name: None for f in fields(GrowingConfig) if f.name != 'target'})   # left out: the default shown, or the saved value
     p.add_argument('--checkpoint-every', type=int, default=25, metavar='INT', help='iterations between checkpoints (default: 25)')
@@ -321,7 +315,7 @@ def evaluate_growing(model: NCA, target: str, seed: int = 0, stable_at: int = 30
         if i == stable_at: kept['x'] = x.clone()
         return x
     run = model.rollout(seed_state(H, H, model.channels, 4), 1000, frames=True, every=25, keep=4, generator=g, callback=keep_stable)[:, 0]
-    hit = damage(kept['x'], 0., 0., 0.3)
+    hit = damage(kept['x'], *STANDARD_DAMAGE)
     reg = model.rollout(hit, 200, frames=True, keep=4, generator=g)[:, 0]
     mse_run, mse_reg = clipped_mse(run, tgt), clipped_mse(reg, tgt)
     persist = mse_run[4::4]                                        # steps 100, 200, ..., 1000

@@ -10,14 +10,12 @@ __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMA
            'regen_links', 'regime_data', 'healed', 'evaluate_learned', 'regime_verdicts', 'seed_mean', 'strip_states']
 
 # %% ../nbs/14_morpho_learn.ipynb #3832d280
-import hashlib
 import numpy as np
 import torch
-from .core import NCA, seed_state, damage, circle_mask
+from .core import NCA, seed_state, damage, circle_mask, live_cells, fingerprint, STANDARD_DAMAGE
 from .trajectory import Trajectory
 from .morpho import load_growing, simulate_morpho, clipped_mse, grid_size, training_target
 from .train import init_state
-from .hidden import live_cells
 
 # %% ../nbs/14_morpho_learn.ipynb #41c88551
 GROW_STEPS, STABLE_STEPS, REGEN_AFTER, TARGET_AT = (50, 100, 200), (300, 1000), (100, 200), 300
@@ -28,9 +26,7 @@ TRAIN_DAMAGES = ((-0.25, -0.2, 0.3), (0.25, 0.2, 0.25), (0.2, -0.3, 0.3), (-0.3,
 
 def weights_fingerprint(model: NCA) -> str:
     "A short sha1 of a model's weights: which ground truth a set of learners was trained on."
-    h = hashlib.sha1()
-    for k, v in sorted(model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
-    return h.hexdigest()[:16]
+    return fingerprint(*(p for k, v in sorted(model.state_dict().items()) for p in (k, v)))[:16]
 
 def learner_model(seed: int = 0) -> NCA:
     "A fresh NCA with the ground truth's architecture (16 channels, RGBA visible, MLP 128, identity+Sobel, alive mask, fire rate 0.5), weights from `seed`."
@@ -85,7 +81,7 @@ def _run_and_regen(model: NCA, x0: torch.Tensor, seed: int) -> tuple[dict, dict]
     "Snapshots of one rollout from `x0` (growth, stable steps) and of the regeneration after the standard damage at step 300."
     g = torch.Generator().manual_seed(seed)
     run = _snapshots(model, x0, max(STABLE_STEPS), GROW_STEPS + STABLE_STEPS + (TARGET_AT,), g)
-    hit = damage(run[TARGET_AT], 0., 0., 0.3)
+    hit = damage(run[TARGET_AT], *STANDARD_DAMAGE)
     reg = _snapshots(model, hit, max(REGEN_AFTER), REGEN_AFTER, g)
     reg[0] = hit
     return run, reg
@@ -107,7 +103,7 @@ def evaluate_learned(model: NCA, target: str, seed: int = 0, truth: NCA | None =
     m = {f'grow_{t}': vs(ln_run[t], gt_run[t]) for t in GROW_STEPS}
     m.update({f'stable_{t}': vs(ln_run[t], gt_run[t]) for t in STABLE_STEPS})
     m.update({f'regen_{t}': vs(ln_reg[t], gt_reg[t]) for t in REGEN_AFTER})
-    disc = circle_mask(H, H, 0., 0., 0.3)[0, 0]
+    disc = circle_mask(H, H, *STANDARD_DAMAGE)[0, 0]
     m['healed_200'], m['truth_healed_200'] = healed(ln_run[TARGET_AT], ln_reg, disc), healed(gt_run[TARGET_AT], gt_reg, disc)
     m[f'target_{TARGET_AT}'] = float(clipped_mse(ln_run[TARGET_AT], tgt)[0])
     m[f'truth_target_{TARGET_AT}'] = float(clipped_mse(gt_run[TARGET_AT], tgt)[0])
@@ -176,7 +172,7 @@ def strip_states(model: NCA, steps, seed: int = 0, damaged_at: int | None = None
     snaps = _snapshots(model, x, max(want), want, g)
     out = [snaps[t][0, :4].clamp(0, 1) for t in steps]
     if damaged_at:
-        hit = damage(snaps[damaged_at], 0., 0., 0.3)
+        hit = damage(snaps[damaged_at], *STANDARD_DAMAGE)
         more = _snapshots(model, hit, max(after), [a for a in after if a], g) if any(after) else {}
         out += [(hit if a == 0 else more[a])[0, :4].clamp(0, 1) for a in after]
     return out

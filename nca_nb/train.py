@@ -6,13 +6,13 @@ Docs: https://nca-nb.github.io/nca_nb/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #30717d27
 from __future__ import annotations
-import argparse, hashlib, inspect, math, os, sys, time, typing
+import argparse, inspect, math, os, sys, time, typing
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.docments import docments
-from .core import NCA, save_model, expand_perception, torch_threads, free_memory
+from .core import NCA, save_model, expand_perception, torch_threads, free_memory, fingerprint
 from .loop import LoopConfig, Batch, Sampler, Shard, train, init_distributed, finish_distributed, _broadcast
 from .cli import field_help, config_options, config_values
 from .trajectory import Trajectory
@@ -22,7 +22,7 @@ from .rule import recover_rule
 # %% auto #0
 __all__ = ['REGIMES', 'PROTOCOLS', 'MAX_FIT_LOSS', 'CACHE_DTYPE', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata',
            'init_state', 'draw_segments', 'FitResult', 'FitConfig', 'data_fingerprint', 'perturb_visible',
-           'SegmentSampler', 'fit', 'infer_defaults', 'fit_main']
+           'SegmentSampler', 'fit', 'infer_defaults', 'fit_main', 'one_step_mse']
 
 # %% ../nbs/07_train.ipynb #078a7911
 @dataclass
@@ -226,9 +226,7 @@ def _fit_config(config: FitConfig | None, overrides: dict) -> FitConfig:
 
 def data_fingerprint(trajs) -> str:
     "SHA-1 of the frames (shape and bytes): a resumed run must see the same data."
-    h = hashlib.sha1()
-    for tr in trajs: h.update(str(tuple(tr.frames.shape)).encode()); h.update(tr.frames.numpy().tobytes())
-    return h.hexdigest()
+    return fingerprint(*(p for tr in trajs for p in (str(tuple(tr.frames.shape)), tr.frames)))
 
 def _check_data(model, trajs, strata, cfg: FitConfig):
     "One clear `ValueError` for each way a valid `FitConfig` and the model can be wrong for these data."
@@ -759,3 +757,11 @@ def fit_main(argv) -> int:
     print('\n'.join(_validation_lines(res.info['validation']) + ([f'  learned rule: {rule}'] if rule else []) +
                     [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), {res.info['seconds']:.1f} s"]))
     return 0
+
+# %% ../nbs/07_train.ipynb #40b4bb28
+def one_step_mse(model: NCA, trajs) -> float:
+    "Mean over trajectories of the MSE of one model step from each true frame to the next (visible channels)."
+    trajs = [trajs] if isinstance(trajs, Trajectory) else trajs
+    with torch.no_grad():
+        preds = [model.rollout(init_state(t.frames[:-1], model), model.substeps)[:, :t.n_visible] for t in trajs]
+    return float(np.mean([(p - t.frames[1:]).pow(2).mean().item() for p, t in zip(preds, trajs)]))

@@ -20,17 +20,17 @@ Writes (default --out nca_nb/data):
   bz_results.json (the table, per-dish evaluations with per-step curves, budget, timings),
   bz_loss_single.csv, bz_loss_multi.csv, bz_loss_curriculum.csv
 Usage: python scripts/bz_experiment.py [--iters 2000] [--out DIR]   (one torch thread; the seconds of each fit are recorded in the results)"""
-import argparse, hashlib, json, time
+import argparse, json, time
 from pathlib import Path
 import numpy as np, torch
-from nca_nb.core import NCA, save_model, atomic_write
+from nca_nb.core import NCA, save_model, atomic_write, write_csv, fingerprint, data_dir
 from nca_nb.bz import simulate_bz, bz_run, BZ_DEFAULTS
 from nca_nb.core import torch_threads
 from nca_nb.trajectory import Trajectory
 from nca_nb.train import fit, infer_defaults
 from nca_nb.evaluate import evaluate
 
-DATA = Path(__file__).resolve().parent.parent / 'nca_nb' / 'data'
+DATA = data_dir()
 SIZE, SKIP, TRAIN_STOP, CHECK_AT = 64, 100, 300, 400     # grid; first frame used; last training frame; survival check
 N_TRAIN, N_TEST, EVAL_STEPS, HORIZON_THR = 4, 4, 100, 0.5
 REGIMES = ('single', 'multi', 'curriculum')
@@ -48,10 +48,6 @@ def pick_seeds(n: int) -> list[int]:
         if survives(s): out.append(s)
         s += 1
     return out
-
-def fingerprint(frames: torch.Tensor) -> str:
-    "SHA-1 of frames: the fast tests check that the simulator still produces the same test dishes."
-    return hashlib.sha1(frames.contiguous().numpy().tobytes()).hexdigest()
 
 def chaos_horizon(tr: Trajectory, start: int, steps: int, sigma: float, seed: int) -> dict:
     "Forecast horizon of the true simulator restarted from frame `start` + U(-CHAOS_EPS, CHAOS_EPS) noise (clipped)."
@@ -78,9 +74,6 @@ def summary(evs: list, steps: int) -> dict:
                 persistence_forecast_horizon=[e['persistence_forecast_horizon'] for e in evs],
                 mse_first10=float(mse[:, :10].mean()), mse_mean=float(mse.mean()), mse_last_half=float(mse[:, steps // 2:].mean()),
                 mse_step1=float(mse[:, 0].mean()))
-
-def write_csv(path, losses):
-    atomic_write(path, lambda p: Path(p).write_text('iteration,loss\n' + ''.join(f'{i + 1},{l:.6g}\n' for i, l in enumerate(losses))))
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -137,7 +130,7 @@ if __name__ == '__main__':
     for r in REGIMES:
         save_model(models[r], out / f'bz_{r}.safetensors', **fits[r].info, made_by='scripts/bz_experiment.py',
                    train_seeds=train_seeds, train_frames=[SKIP, TRAIN_STOP])
-        write_csv(out / f'bz_loss_{r}.csv', fits[r].losses)
+        write_csv(out / f'bz_loss_{r}.csv', ['iteration', 'loss'], [(i + 1, f'{l:.6g}') for i, l in enumerate(fits[r].losses)])
     res['seconds'] = time.time() - t0
     atomic_write(out / 'bz_results.json', lambda p: Path(p).write_text(json.dumps(res, indent=1)))
     print(json.dumps(dict(table=res['table'], chaos=res['chaos']['forecast_horizon'], threads=threads, seconds=res['seconds']), indent=1))

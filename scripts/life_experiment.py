@@ -16,19 +16,11 @@ Usage: python scripts/life_experiment.py [--seeds 0 1 2] [--iters-single 4000] [
 import argparse, json, time
 from pathlib import Path
 import numpy as np, torch
-from nca_nb.core import save_model, atomic_write
-from nca_nb.train import fit
+from nca_nb.core import save_model, atomic_write, write_csv, data_dir
+from nca_nb.train import fit, one_step_mse
 from nca_nb.demo import life_training_data, life_test_cases, life_model, life_evaluations, life_scores, LIFE_DENSITIES
 
-DATA = Path(__file__).resolve().parent.parent / 'nca_nb' / 'data'
-
-def one_step_mse(model, trs) -> float:
-    "MSE of one step from every true frame to the next (no thresholding), over the training data."
-    with torch.no_grad():
-        return float(np.mean([((model.rollout(tr.frames[:-1], 1) - tr.frames[1:]) ** 2).mean().item() for tr in trs]))
-
-def write_csv(path, losses):
-    atomic_write(path, lambda p: Path(p).write_text('iteration,loss\n' + ''.join(f'{i + 1},{l:.6g}\n' for i, l in enumerate(losses))))
+DATA = data_dir()
 
 def scores(model, trs, cases, r) -> dict:
     return dict(final_train_loss=float(np.mean(r.losses[-100:])), min_train_loss=float(np.min(r.losses)),
@@ -76,6 +68,6 @@ if __name__ == '__main__':
     save_model(m1, DATA / 'life_single.safetensors', regime='single', iters=a.iters_single, **made)
     save_model(m2, DATA / 'life_curriculum.safetensors', regime='single then multi (n in 1..8)', iters=a.iters_single + a.iters_multi, **made)
     save_model(m3, DATA / 'life.safetensors', regime='single', noise=a.noise, iters=a.iters_single, **made)
-    for k, l in (('single', l1), ('multi', l2), ('noisy', l3)): write_csv(DATA / f'life_loss_{k}.csv', l)
+    for k, l in (('single', l1), ('multi', l2), ('noisy', l3)): write_csv(DATA / f'life_loss_{k}.csv', ['iteration', 'loss'], [(i + 1, f'{v:.6g}') for i, v in enumerate(l)])
     atomic_write(DATA / 'life_results.json', lambda p: Path(p).write_text(json.dumps(res, indent=1)))
     print(json.dumps({k: v for k, v in res.items() if k != 'runs'}, indent=1))

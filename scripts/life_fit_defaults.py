@@ -9,11 +9,11 @@ Writes nca_nb/data/life_fit_defaults.json, for nbs/15_rule.ipynb. The committed 
 import argparse, json, shlex, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, torch
-from nca_nb.core import load_model, atomic_write
+from nca_nb.core import load_model, atomic_write, data_dir
 from nca_nb.life import read_rle, place, life_run
 from nca_nb.rule import recover_rule, rollout_margin
 
-DATA = Path(__file__).resolve().parent.parent / 'nca_nb' / 'data'
+DATA = data_dir()
 UNSEEN = {'R-pentomino': 'b2o$2o$bo!', 'acorn': 'bo5b$3bo3b$2o2b3o!', 'LWSS': 'bo2bo$o4b$o3bo$4o!', 'diehard': '6bob$2o6b$bo3b3o!'}
 NCA_NB = str(Path(sys.executable).parent / 'nca-nb')
 

@@ -12,13 +12,13 @@ A --tag keeps a variant's runs under the regime name plus the tag, with its own 
 import argparse, json, time
 from pathlib import Path
 import torch
-from nca_nb.core import save_model, atomic_write
+from nca_nb.core import save_model, atomic_write, data_dir
 from nca_nb.life import parse_rule, simulate_life, life_run
 from nca_nb.train import fit
 from nca_nb.demo import life_model, LIFE_DENSITIES
 from nca_nb.rule import recover_rule, rollout_margin
 
-DATA = Path(__file__).resolve().parent.parent / 'nca_nb' / 'data'
+DATA = data_dir()
 NAMES = {'B3/S23': 'life', 'B36/S23': 'highlife', 'B2/S': 'seeds', 'B3678/S34678': 'day_and_night'}
 REGIMES = {'noisy': 0.15, 'single': 0.}   # regime -> noise amplitude on the start frames (single-step training both)
 

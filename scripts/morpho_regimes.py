@@ -37,13 +37,13 @@ One command runs all of them in that order: python scripts/morpho_regimes.py --a
 import argparse, json, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np, torch
-from nca_nb.core import save_model, load_model, atomic_write
+from nca_nb.core import save_model, load_model, atomic_write, data_dir
 from nca_nb.train import fit, make_strata, data_fingerprint
 from nca_nb.morpho import load_growing
 from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, regen_links, evaluate_learned, weights_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / 'nca_nb' / 'data'
+DATA = data_dir()
 
 def wanted_settings(regime, seed, a, data=None) -> dict:
     "The training settings of one learner under the arguments `a` (and its training data's fingerprint), as `fit` records them in the model's info."

@@ -10,19 +10,14 @@ For each target with a run folder (default runs/growing-{fox,cat}, written by `n
 --iteration N ships the checkpoint the run kept at iteration N (RUN/kept/, see scripts/select_growing.py)
 instead of the latest. The checkpoint is copied first (one atomic file), and everything else is derived from that copy, so a
 training process writing at the same time cannot make the shipped files disagree."""
-import argparse, csv, json, shutil
+import argparse, json, shutil
 import torch
 from pathlib import Path
-from nca_nb.core import save_model, atomic_write
+from nca_nb.core import save_model, atomic_write, write_csv, data_dir
 from nca_nb.loop import read_checkpoint
-from nca_nb.morpho import EMOJI, kept_checkpoints, write_run_files, load_growing, evaluate_growing, data_dir
+from nca_nb.morpho import EMOJI, kept_checkpoints, write_run_files, load_growing, evaluate_growing
 
 ROOT = Path(__file__).resolve().parent.parent
-
-def write_csv(path, rows, header):
-    def w(p):
-        with open(p, 'w', newline='') as fh: c = csv.writer(fh); c.writerow(header); c.writerows(rows)
-    atomic_write(path, w)
 
 def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int, package: bool = True, iteration: int | None = None) -> dict:
     "Copy the run's checkpoint (or the one kept at `iteration`) into `ckdir` with its model and loss curve; with `package`, also into the package; the metrics."
@@ -33,7 +28,7 @@ def ship(t: str, run: Path, ckdir: Path, data: Path, seed: int, package: bool = 
     model.info.pop('loss_log')
     if package:
         save_model(model, data / f'growing_{t}.safetensors', **model.info)
-        write_csv(data / f'growing_{t}_loss.csv', [(i, f'{l:.6g}') for i, l in enumerate(ck['losses'])], ['iteration', 'loss'])
+        write_csv(data / f'growing_{t}_loss.csv', ['iteration', 'loss'], [(i, f'{l:.6g}') for i, l in enumerate(ck['losses'])])
     m = evaluate_growing(load_growing(t) if package else model, t, seed=seed)
     print(f"{t}: {ck['iteration']} iterations, final loss {model.info['final_loss']:.5f}, "
           f"grow@200 {m['grow_mse_200']:.5f}, persist max {m['persist_mse_max']:.5f}, regen@200 {m['regen_mse_200']:.5f} "
