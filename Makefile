@@ -1,12 +1,21 @@
 # Two commands for users (README): `make demo` and `make test`. Each sets itself up first.
 V := .venv/bin
-.PHONY: setup demo test slow export readme docs browser-test bench clean
+.PHONY: setup demo dist wheel-test test slow export readme docs browser-test bench clean
 
 setup:
 	@bash tools/setup.sh
 
 demo: setup
 	$(V)/nca-nb demo
+
+# The sdist and the wheel in dist/ (python -m build, with .venv's setuptools: nothing downloaded).
+dist: setup
+	rm -rf dist && $(V)/python -m build --no-isolation --outdir dist .
+	@ls -l dist
+
+# Build the wheel, install it into a fresh venv in a temporary folder, run README's example and nca-nb from there.
+wheel-test: setup
+	$(V)/python tools/wheel_test.py
 
 test: setup
 	$(V)/ruff check nca_nb scripts tools bench
