@@ -1,11 +1,15 @@
 # Two commands for users (README): `make demo` and `make test`. Each sets itself up first.
 V := .venv/bin
-.PHONY: setup demo dist wheel-test test slow export readme docs browser-test bench clean
+.PHONY: setup setup-demo demo dist wheel-test test slow export readme docs browser-test bench clean
 
+# setup: the package and the dev tools (tests, docs, dist); setup-demo: the package and its runtime dependencies only
 setup:
 	@bash tools/setup.sh
 
-demo: setup
+setup-demo:
+	@bash tools/setup.sh demo
+
+demo: setup-demo
 	$(V)/nca-nb demo
 
 # The sdist and the wheel in dist/ (python -m build, with .venv's setuptools: nothing downloaded).
