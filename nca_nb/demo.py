@@ -11,16 +11,19 @@ from pathlib import Path
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
+from PIL import Image, ImageDraw
 from .core import NCA, save_model, atomic_write, torch_threads
 from .life import simulate_life
 from .train import fit
-from .evaluate import evaluate, plot_evaluation, rollout_frames, RolloutDiverged
-from .frames import write_frames
+from .evaluate import evaluate, rollout_frames, RolloutDiverged
 from .rule import recover_rule
 
 # %% auto #0
-__all__ = ['LIFE_TRAIN_SEEDS', 'LIFE_DENSITIES', 'life_training_data', 'life_test_cases', 'life_model', 'life_evaluations',
-           'life_scores', 'side_by_side', 'write_report', 'demo', 'demo_main']
+__all__ = ['LIFE_TRAIN_SEEDS', 'LIFE_DENSITIES', 'MISSING', 'EXTRA', 'NO_ERROR', 'life_training_data', 'life_test_cases',
+           'life_model', 'life_evaluations', 'life_scores', 'side_by_side', 'labelled_frames', 'write_gif',
+           'wrong_cells', 'plot_tests', 'plot_loss', 'report_figures', 'write_summary', 'write_report', 'demo',
+           'demo_main']
 
 # %% ../nbs/10_demo.ipynb #e75c4cdf
 LIFE_TRAIN_SEEDS = range(1000, 1012)
@@ -60,73 +63,247 @@ def life_scores(results: dict) -> dict:
     return out
 
 # %% ../nbs/10_demo.ipynb #1d5d1ef6
-def side_by_side(truth: torch.Tensor, pred: torch.Tensor, scale: int = 3) -> torch.Tensor:
-    "RGB frames `(T, 3, H, 3W+4)`: truth | learned | disagreement (red = missing, blue = extra), upscaled `scale`×."
-    t, p = truth[:, :1].float(), pred[:, :1].clamp(0, 1).float()
-    pb = (p > 0.5).float()
-    err = torch.cat([(t > pb).float(), torch.zeros_like(t), (pb > t).float()], 1)
-    grey = lambda a: a.expand(-1, 3, -1, -1)
+MISSING, EXTRA = (1., .3, .3), (.3, .6, 1.)
+"Colours of the error panel: alive in the truth only (missing), alive in the learned rollout only (extra)."
+
+def side_by_side(truth: torch.Tensor, pred: torch.Tensor, scale: int = 3, context: float = 0.35) -> torch.Tensor:
+    "RGB frames `(T, 3, H, 3W+4)`: truth | learned | error (`MISSING`, `EXTRA`, grey `context`: right and alive)."
+    t, pb = truth[:, :1].float() > 0.5, pred[:, :1].clamp(0, 1).float() > 0.5
+    p = pred[:, :1].clamp(0, 1).float()
+    col = lambda c: torch.tensor(c).view(1, 3, 1, 1)
+    err = (t & ~pb) * col(MISSING) + (~t & pb) * col(EXTRA) + (t & pb) * context
+    grey = lambda a: a.float().expand(-1, 3, -1, -1)
     gap = torch.full((t.shape[0], 3, t.shape[2], 2), 0.5)
-    row = torch.cat([grey(t), gap, grey(p), gap, err], 3)
+    row = torch.cat([grey(truth[:, :1]), gap, grey(p), gap, err], 3)
     return row.repeat_interleave(scale, 2).repeat_interleave(scale, 3)
 
+NO_ERROR = (0., .16, .04)
+"The error panel's background in a frame without a wrong cell: dark green, not an empty-looking black."
+
+def _font(size: int):
+    from PIL import ImageFont
+    try: return ImageFont.load_default(size=size)         # scalable (Pillow >= 10.1 with FreeType)
+    except (TypeError, OSError, ImportError): return ImageFont.load_default()
+
+def _put(d, x: float, y: float, s: str, font, fill, ha: str = 'left'):
+    "Text at `(x, y)`, its left edge, centre or right edge at `x` (`ha`)."
+    w = d.textlength(s, font=font)
+    d.text((x - dict(left=0, center=w / 2, right=w)[ha], y), s, fill=fill, font=font)
+
+def labelled_frames(truth: torch.Tensor, pred: torch.Tensor, name: str, steps: int | None = None,
+                    scale: int = 3) -> np.ndarray:
+    "`side_by_side` frames, uint8 `(T, H', W', 3)`, with a title (`name`, step), labels, wrong cells and a key."
+    T = len(pred)
+    steps = len(truth) - 1 if steps is None else steps
+    row = side_by_side(truth[:T], pred, scale)
+    _, _, h, w = row.shape
+    pw = (w - 4 * scale) // 3                                            # the width of one panel
+    wrong = ((truth[:T, 0] > 0.5) != (pred[:, 0].clamp(0, 1) > 0.5)).flatten(1).sum(1).tolist()
+    big, small, top, bottom = _font(13), _font(11), 36, 18
+    out = np.empty((T, h + top + bottom, w, 3), np.uint8)
+    for i in range(T):
+        px = (row[i].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+        if wrong[i] == 0:                                                # no error: a tinted panel, not a black one
+            e = px[:, w - pw:]
+            e[e.max(-1) == 0] = np.round(np.array(NO_ERROR) * 255).astype(np.uint8)
+        img = Image.new('RGB', (w, h + top + bottom), (255, 255, 255))
+        img.paste(Image.fromarray(px), (0, top))
+        d = ImageDraw.Draw(img)
+        _put(d, 4, 2, f'{name}: step {i} of {steps}', big, (0, 0, 0))
+        n = wrong[i]
+        err, ecol = ('no error', (0, 130, 40)) if n == 0 else (f"{n} wrong cell{'s' * (n > 1)}", (200, 0, 0))
+        for k, (lab, c) in enumerate((('truth', (0, 0, 0)), ('learned', (0, 0, 0)), (err, ecol))):
+            _put(d, k * (pw + 2 * scale) + pw / 2, 19, lab, big, c, 'center')
+        _put(d, w / 2, top + h + 3, 'error panel: red = alive in the truth only, blue = alive in the learned only, '
+             'grey = right', small, (90, 90, 90), 'center')
+        out[i] = np.asarray(img)
+    return out
+
+def _palette() -> Image.Image:
+    "One GIF palette for every frame: the panels' own colours first, 64 greys, a 5×5×5 colour cube (text edges)."
+    c = [tuple(round(255 * x) for x in col) for col in (MISSING, EXTRA, NO_ERROR, (.35,) * 3)]
+    c += [(0, 0, 0), (255, 255, 255), (128, 128, 128), (200, 0, 0), (0, 130, 40), (90, 90, 90)]
+    c += [(v, v, v) for v in range(0, 256, 4)]
+    c += [(r, g, b) for r in range(0, 256, 63) for g in range(0, 256, 63) for b in range(0, 256, 63)]
+    p = Image.new('P', (1, 1))
+    p.putpalette([v for col in c for v in col] + [0] * (3 * (256 - len(c))))
+    return p
+
+def write_gif(frames: np.ndarray, path, fps: float = 10) -> Path:
+    "Write uint8 RGB frames `(T, H, W, 3)` as a looping GIF on one palette (no colour search per frame: fast)."
+    pal = _palette()
+    ims = [Image.fromarray(f).quantize(palette=pal, dither=Image.Dither.NONE) for f in frames]
+    ms = round(1000 / fps)
+    save = lambda p: ims[0].save(p, format='GIF', save_all=True, append_images=ims[1:], duration=ms, loop=0)
+    atomic_write(path, save)
+    return Path(path)
+
+def wrong_cells(accuracy, cells: int) -> np.ndarray:
+    "Per-step wrong cells from per-step accuracies (None: a diverged step, every cell wrong) on a grid of `cells`."
+    return np.rint((1 - np.array([0. if a is None else a for a in accuracy])) * cells)
+
+def _positive(v) -> np.ndarray:
+    v = np.array(v, dtype=float)
+    return np.where(v > 0, v, np.nan)                                  # a log axis: 0 is a gap
+
+def plot_tests(results: dict, cells: int):
+    "One column per test case: wrong cells per step (from 0), and the MSE against the truth with frame 0 repeated."
+    n = len(results)
+    fig, axs = plt.subplots(2, n, figsize=(1.45 * n + 0.6, 3.7), sharex=True, sharey='row', squeeze=False)
+    curves = {k: [wrong_cells(c['accuracy'], cells) for c in (r['curves'], r['binarized']['curves'])]
+              for k, r in results.items()}
+    top = max(5., *(c.max() for w in curves.values() for c in w))
+    for k, (name, r) in enumerate(results.items()):
+        a, b, s = axs[0, k], axs[1, k], np.arange(1, r['steps'] + 1)
+        w, wb = curves[name]
+        a.plot(s, w, color='C0', lw=1.2, label='learned, free-running')
+        a.plot(s, wb, color='C1', lw=1, ls='--', label='learned, thresholded at 0.5 every step')
+        if w.max() == 0 and wb.max() == 0:
+            a.text(0.5, 0.5, 'no wrong cell', transform=a.transAxes, ha='center', va='center', fontsize=7, c='green')
+        a.set_title(name, fontsize=8)
+        b.semilogy(s, _positive(r['curves']['mse']), color='C0', lw=1.2)
+        b.semilogy(s, _positive(r['persistence_curves']['mse']), color='0.55', lw=0.8, ls=':',
+                   label='baseline: frame 0 repeated')
+    axs[0, 0].set_ylim(-0.04 * top, 1.1 * top)
+    axs[0, 0].yaxis.set_major_locator(MaxNLocator(integer=True))
+    axs[0, 0].set_ylabel(f'wrong cells\n(of {cells})', fontsize=8)
+    axs[1, 0].set_ylabel('MSE', fontsize=8)
+    for a in axs.flat: a.tick_params(labelsize=7)
+    for a in axs[1]: a.set_xlabel('step', fontsize=8)
+    h = axs[0, 0].get_lines()[:2] + axs[1, 0].get_lines()[1:2]
+    fig.legend(h, [x.get_label() for x in h], loc='lower center', ncol=3, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1), w_pad=0.3, h_pad=0.4)
+    return fig
+
+def plot_loss(losses, window: int = 50, lr_drop=None):
+    "The loss of each iteration and its mean over the last `window` (fewer at the start), end values in the legend."
+    l = np.asarray(losses, dtype=float)
+    it, k = np.arange(1, len(l) + 1), min(window, len(l))
+    c = np.concatenate([[0.], np.cumsum(l)])
+    run = (c[it] - c[np.maximum(it - k, 0)]) / np.minimum(it, k)            # the mean of iterations max(1, i-k+1)..i
+    fig, ax = plt.subplots(figsize=(5, 2.8))
+    ax.semilogy(it, l, lw=0.5, color='C0', alpha=0.35, label=f'each iteration (last: {l[-1]:.4g})')
+    ax.semilogy(it, run, lw=1.5, color='C0', label=f'mean of the last {k} (last: {run[-1]:.4g})')
+    if lr_drop:                                                    # (0-based iteration, factor), as `fit` reports it
+        at, f = lr_drop
+        ax.axvline(at + 0.5, color='0.5', lw=0.7, ls=':', label=f'learning rate ×{f:g} from iteration {at + 1}')
+    ax.set(xlabel='iteration', ylabel='training loss (MSE)')
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+def report_figures(out, model: NCA, losses, cases: dict, results: dict, gif_case: str | None = None,
+                   gif_steps: int | None = None, fps: float = 10, lr_drop=None) -> dict:
+    "Write loss.png, tests.png and truth_vs_learned.gif (every step of `gif_case`, default the gun) into `out`."
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    fig = plot_loss(losses, lr_drop=lr_drop); fig.savefig(out / 'loss.png', dpi=110); plt.close(fig)
+    cells = int(np.prod(next(iter(cases.values())).frames.shape[-2:]))
+    fig = plot_tests(results, cells); fig.savefig(out / 'tests.png', dpi=110); plt.close(fig)
+    gif_case = gif_case or ('gun' if 'gun' in cases else next(iter(cases)))
+    tr = cases[gif_case]
+    steps = len(tr) - 1 if gif_steps is None else min(gif_steps, len(tr) - 1)
+    diverged = None
+    try: pred = rollout_frames(model, tr.frames[0], steps)
+    except RolloutDiverged as e: pred, diverged = e.frames, e.step     # diverged: the GIF ends where its state did
+    write_gif(labelled_frames(tr.frames, pred, gif_case, steps), out / 'truth_vs_learned.gif', fps=fps)
+    return dict(case=gif_case, frames=len(pred), steps=steps, fps=fps, diverged_step=diverged)
+
+def _headline(m: dict) -> str:
+    t, steps = m['test'], m['budget']['test_steps']
+    exact = [k for k, v in t.items() if v['first_wrong_step'] is None]
+    ran = f"Result: run for {steps} steps from each of {len(t)} patterns it never saw, the learned model"
+    rule = f"The rule it learned, read off all 512 neighbourhoods (`15_rule`), is {m['learned_rule']}."
+    if len(exact) == len(t): return f"{ran} got every cell right at every step. {rule}"
+    wrong = ', '.join(f"{k} (step {v['first_wrong_step']})" for k, v in t.items() if v['first_wrong_step'] is not None)
+    return f"{ran} was exact on {len(exact)} of them; the first wrong step of the others: {wrong}. {rule}"
+
 def _summary_md(metrics: dict) -> str:
-    rows = '\n'.join(f"| {k} | {v['accuracy_mean']:.4%} | {v['accuracy_min']:.4%} | {v['first_wrong_step']} | "
-                     f"{v['thresholded_accuracy_mean']:.4%} | {v['thresholded_first_wrong_step']} |" for k, v in metrics['test'].items())
-    b = metrics['budget']
+    b, g, s, l = metrics['budget'], metrics['gif'], metrics['seconds'], metrics['loss']
+    cells = b['test_cells']
+    row = lambda k, v: (f"| {k} | {v['first_wrong_step']} | {round((1 - v['accuracy_min']) * cells)} | "
+                        f"{v['accuracy_mean']:.4%} | {v['thresholded_first_wrong_step']} |")
+    rows = '\n'.join(row(k, v) for k, v in metrics['test'].items())
+    shown = (f"all {g['steps']} steps" if g['frames'] == g['steps'] + 1 else f"steps 0 to {g['frames'] - 1} of "
+             f"{g['steps']} (its state stopped being finite at step {g['diverged_step']})")
     return f"""# nca-nb demo: learning the Game of Life from frames
 
-The learner saw only {b['train']}. It was trained for {b['iters']} iterations ({b['regime']}) in {metrics['seconds_train']:.0f} s,
-reaching a final training loss of {metrics['final_loss']:.3g} (MSE on the visible channel).
-Read off all 512 neighbourhoods, the rule it learned is {metrics['learned_rule']} (`15_rule`).
-Then it was run for {b['test_steps']} steps from patterns it never saw, on a 64×64 torus, with no thresholding inside the loop
-(and, separately, thresholded at 0.5 after every step as the paper's code does).
+{_headline(metrics)}
 
-| test pattern | cell accuracy (mean) | (min) | first wrong step | thresholded: accuracy (mean) | first wrong step |
-|---|---|---|---|---|---|
+![truth | learned | error](truth_vs_learned.gif)
+
+The GIF shows the `{g['case']}` pattern, {shown}: {g['frames']} frames at {g['fps']:g} per second.
+Left the truth; in the middle the learned model's own state (never thresholded); right the error after
+thresholding it at 0.5: red cells are alive in the truth only, blue ones in the learned only, and a
+green-tinted panel means no wrong cell in that frame.
+
+## On patterns it never saw
+
+Each pattern was run for {b['test_steps']} steps on a {b['test_size']}×{b['test_size']} torus ({cells} cells)
+from its first frame, with no thresholding inside the loop (and, separately, thresholded at 0.5 after
+every step, as the paper's code does).
+
+| test pattern | first wrong step | most wrong cells in a step | cell accuracy (mean) | thresholded: first wrong step |
+|---|---|---|---|---|
 {rows}
 
-"first wrong step" is the first step with any cell wrong after thresholding the state at 0.5 (None: never within the test).
+"first wrong step" is the first step with any cell wrong after thresholding the state at 0.5 (None: never
+within the test).
 
-![truth | learned | disagreement](truth_vs_learned.gif)
+![wrong cells and MSE per step](tests.png)
 
-![loss](loss.png)
+Top: wrong cells per step, on an axis from 0. Bottom: the mean squared error of the learned state against
+the truth, next to repeating the first frame (gaps: exactly 0).
 
-![accuracy](accuracy.png)
+## Training
+
+The learner saw only {b['train']}.
+It was trained for {b['iters']} iterations ({b['regime']}) in {s['train']:.1f} s,
+which includes `fit`'s check on held-out frames after the last iteration.
+The loss at the last iteration was {l['last']:.4g} (the last value the progress line shows); its mean over
+the last {l['window']} iterations {l['mean_last']:.4g} (MSE on the visible channel).
+
+![training loss](loss.png)
+
+The whole demo took {s['total']:.1f} s: simulating {s['simulate']:.1f} s, training {s['train']:.1f} s,
+testing {s['test']:.1f} s, the report {s['report']:.1f} s. Every number here is in metrics.json.
 """
 
-def write_report(out: Path, model: NCA, losses, cases: dict, results: dict, metrics: dict, gif_case: str = 'soup 0.35', gif_steps: int = 60) -> Path:
-    "Write metrics.json, loss.png, accuracy.png, truth_vs_learned.gif, summary.md and index.html into `out`."
+def write_summary(out, metrics: dict) -> Path:
+    "Write metrics.json, summary.md and index.html into `out`."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / 'metrics.json', lambda p: Path(p).write_text(json.dumps(metrics, indent=1)))
-    fig, ax = plt.subplots(figsize=(4, 2.6)); ax.semilogy(np.arange(1, len(losses) + 1), losses, lw=0.7)
-    ax.set(xlabel='iteration', ylabel='training loss (MSE)'); fig.tight_layout(); fig.savefig(out / 'loss.png', dpi=110); plt.close(fig)
-    fig = plot_evaluation(list(results.values()), labels=list(results), title='learned Life on unseen patterns'); fig.savefig(out / 'accuracy.png', dpi=110); plt.close(fig)
-    tr = cases[gif_case]
-    steps = min(gif_steps, len(tr) - 1)
-    try: pred = rollout_frames(model, tr.frames[0], steps)
-    except RolloutDiverged as e: pred = e.frames                       # a diverged model: the GIF ends where its state did
-    write_frames(side_by_side(tr.frames[:len(pred)], pred), out / 'truth_vs_learned.gif', fps=10)
     md = _summary_md(metrics)
     (out / 'summary.md').write_text(md)
     (out / 'index.html').write_text(_html(md))
     return out
 
+def write_report(out, model: NCA, losses, cases: dict, results: dict, metrics: dict, gif_case: str | None = None,
+                 gif_steps: int | None = None) -> Path:
+    "Write the figures (`report_figures`), then metrics.json, summary.md and index.html, into `out`."
+    lr_drop = metrics['budget'].get('lr_drop')
+    gif = report_figures(out, model, losses, cases, results, gif_case, gif_steps, lr_drop=lr_drop)
+    return write_summary(out, dict(metrics, gif=gif))
+
+_STYLE = ('body{font:15px/1.45 system-ui,sans-serif;max-width:72em;margin:1.5em auto;padding:0 1em;color:#222}'
+          'img{max-width:100%}table{border-collapse:collapse}th,td{border:1px solid #bbb;padding:.25em .6em}')
+
 def _html(md: str) -> str:
-    "A minimal offline HTML version of the summary (tables and images only; no external resources)."
+    "A minimal offline HTML version of the summary (headings, tables, images, paragraphs; no external resources)."
     import html, re
     body = []
     for block in md.strip().split('\n\n'):
-        if block.startswith('# '): body.append(f'<h1>{html.escape(block[2:])}</h1>')
+        if m := re.match(r'(#+) (.*)', block): body.append(f'<h{len(m[1])}>{html.escape(m[2])}</h{len(m[1])}>')
         elif block.startswith('|'):
             lines = [l for l in block.splitlines() if not set(l) <= set('|-')]
             cells = [[html.escape(c.strip()) for c in l.strip('|').split('|')] for l in lines]
-            body.append('<table border="1" cellpadding="4">' + ''.join(
+            body.append('<table>' + ''.join(
                 '<tr>' + ''.join(f'<{"th" if i == 0 else "td"}>{c}</{"th" if i == 0 else "td"}>' for c in row) + '</tr>'
                 for i, row in enumerate(cells)) + '</table>')
-        elif m := re.match(r'!\[(.*)\]\((.*)\)', block): body.append(f'<p><img src="{m[2]}" alt="{html.escape(m[1])}"></p>')
+        elif m := re.match(r'!\[(.*)\]\((.*)\)', block):
+            body.append(f'<p><img src="{m[2]}" alt="{html.escape(m[1])}"></p>')
         else: body.append(f'<p>{html.escape(block)}</p>')
-    return '<!doctype html><meta charset="utf-8"><title>nca-nb demo</title>\n' + '\n'.join(body) + '\n'
+    head = f'<!doctype html><meta charset="utf-8"><title>nca-nb demo</title><style>{_STYLE}</style>\n'
+    return head + '\n'.join(body) + '\n'
 
 # %% ../nbs/10_demo.ipynb #54f6a98d
 def demo(out='nca-nb-demo', iters: int = 3000, test_steps: int = 200, seed: int = 0, progress: bool = True, threads: int | None = 1,
@@ -136,23 +313,37 @@ def demo(out='nca-nb-demo', iters: int = 3000, test_steps: int = 200, seed: int 
     with torch_threads(threads):                 # 1-channel grids gain nothing from a 2nd thread, and 2 threads collapse on a busy CPU
         return _demo(out, iters, test_steps, seed, progress, noise)
 
-def _demo(out, iters, test_steps, seed, progress, noise) -> dict:
-    t0 = time.time()
+def _demo(out, iters, test_steps, seed, progress, noise, loss_window: int = 50) -> dict:
+    say = (lambda s: print(s, flush=True)) if progress else (lambda s: None)
+    t0, sec = time.perf_counter(), {}
+    def lap(k): sec[k] = time.perf_counter() - t0 - sum(sec.values())   # each stage's seconds, measured once
+    say('[1/4] simulating the training data: 12 random soups of Life on a 32×32 torus, 40 generations each')
     trs = life_training_data()
+    lap('simulate')
+    say(f'[2/4] training an NCA on those frames only: {iters} iterations')
     model = life_model(seed=seed)
-    r = fit(model, trs, regime='single', iters=iters, batch=16, crop=24, lr=5e-3, lr_drop=(0.7, 0.1), noise=noise, seed=seed, progress=progress)
-    t_train = time.time() - t0
+    r = fit(model, trs, regime='single', iters=iters, batch=16, crop=24, lr=5e-3, lr_drop=(0.7, 0.1), noise=noise,
+            seed=seed, progress=progress)
+    lap('train')
     cases = life_test_cases(test_steps)
+    say(f'[3/4] testing on {len(cases)} patterns it never saw, {test_steps} steps each')
     results = life_evaluations(model, cases)
-    metrics = dict(budget=dict(train=f'{len(trs)} random soups on a 32×32 torus (densities {LIFE_DENSITIES}), {len(trs[0]) - 1} generations each',
-                               iters=iters, regime=f'single-step, start frames perturbed by uniform noise of amplitude up to {noise}', noise=noise,
-                               batch=16, crop=24, seed=seed, test_steps=test_steps),
-                   final_loss=float(np.mean(r.losses[-50:])), seconds_train=t_train, learned_rule=str(recover_rule(model)),
-                   test=life_scores(results))
+    rule = str(recover_rule(model))
+    lap('test')
+    say(f'[4/4] writing the report to {Path(out).resolve()}')
+    size = next(iter(cases.values())).frames.shape[-1]
+    train = f'{len(trs)} random soups on a 32×32 torus (densities {LIFE_DENSITIES}), {len(trs[0]) - 1} generations each'
+    regime = f'single-step, start frames perturbed by uniform noise of amplitude up to {noise}'
+    budget = dict(train=train, iters=iters, regime=regime, noise=noise, batch=16, crop=24, lr=5e-3,
+                  lr_drop=r.info['lr_drop'], seed=seed, test_steps=test_steps, test_size=size, test_cells=size * size)
     save_model(model, Path(out) / 'life_demo.safetensors', regime='single', noise=noise, iters=iters)
-    write_report(out, model, r.losses, cases, results, metrics)
-    metrics['seconds_total'] = time.time() - t0
-    atomic_write(Path(out) / 'metrics.json', lambda p: Path(p).write_text(json.dumps(metrics, indent=1)))
+    gif = report_figures(out, model, r.losses, cases, results, lr_drop=budget['lr_drop'])
+    lap('report')
+    sec['total'] = time.perf_counter() - t0
+    w = min(loss_window, len(r.losses))
+    loss = dict(last=r.losses[-1], mean_last=float(np.mean(r.losses[-w:])), window=w)
+    metrics = dict(budget=budget, learned_rule=rule, loss=loss, seconds=sec, test=life_scores(results), gif=gif)
+    write_summary(out, metrics)
     return metrics
 
 def demo_main(argv) -> int:
@@ -172,5 +363,8 @@ def demo_main(argv) -> int:
         print(f"  {k:<10} accuracy {v['accuracy_mean']:.4%} (min {v['accuracy_min']:.4%}), first wrong step {v['first_wrong_step']}"
               + (f", diverged at step {v['diverged_step']}" if v['diverged_step'] else ''))
     print(f"  learned rule: {m['learned_rule']}")
-    print(f"done in {m['seconds_total']:.0f} s: open {Path(a.out).resolve() / 'index.html'}")
+    s, l = m['seconds'], m['loss']
+    print(f"  trained {m['budget']['iters']} iterations in {s['train']:.1f} s: "
+          f"loss at the last iteration {l['last']:.4g}, mean of the last {l['window']} {l['mean_last']:.4g}")
+    print(f"done in {s['total']:.1f} s: open {Path(a.out).resolve() / 'index.html'}")
     return 0
