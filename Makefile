@@ -1,6 +1,6 @@
 # Two commands for users (README): `make demo` and `make test`. Each sets itself up first.
 V := .venv/bin
-.PHONY: setup setup-demo demo dist wheel-test test slow export readme docs browser-test bench clean
+.PHONY: setup setup-demo demo dist wheel-test test slow export readme docs browser-test jupyterlab-test bench clean
 
 # setup: the package and the dev tools (tests, docs, dist); setup-demo: the package and its runtime dependencies only
 setup:
@@ -41,6 +41,10 @@ docs: setup
 # Build the site, serve it on 127.0.0.1 and check it in headless Chromium (apt-get install -y chromium); screenshots in _site/screenshots/.
 browser-test: setup
 	$(V)/python tools/browser_test.py
+
+# JupyterLab on 127.0.0.1 runs a notebook of the three viewers, headless Chromium drives them; screenshots in _site/.
+jupyterlab-test: setup
+	$(V)/python tools/jupyterlab_test.py
 
 bench: setup
 	$(V)/python bench/core_bench.py && $(V)/python bench/systems_bench.py && $(V)/python bench/train_bench.py --threads 1 && $(V)/python bench/threads_bench.py && $(V)/python bench/dist_bench.py

@@ -18,8 +18,8 @@ from .trajectory import Trajectory
 
 # %% auto #0
 __all__ = ['CMAPS', 'as_frames', 'channel_views', 'channel_ranges', 'view_rgb', 'auto_scale', 'png_bytes', 'frame_indices',
-           'html_player', 'Viewer', 'FramePlayer', 'measure_latency', 'error_curve', 'step_errors', 'CompareViewer',
-           'DamageViewer']
+           'html_player', 'Viewer', 'set_png', 'viewer_box', 'FramePlayer', 'measure_latency', 'error_curve',
+           'step_errors', 'CompareViewer', 'DamageViewer']
 
 # %% ../nbs/12_widgets.ipynb #35265ad1
 def as_frames(x, n_visible: int | None = None) -> tuple[torch.Tensor, int]:
@@ -139,7 +139,7 @@ class Viewer:
         raise NotImplementedError
 
     def _redraw(self, *_):
-        self.image.value = png_bytes(self.render(self.slider.value), self.scale)
+        set_png(self.image, self.render(self.slider.value), self.scale)
 
     def static_html(self, max_frames: int = 32, fps: float = 8, max_bytes: int = 150_000) -> str:
         "The self-contained HTML player over (at most `max_frames` of) this viewer's frames in its current view."
@@ -158,6 +158,23 @@ class Viewer:
         return b
 
     def __repr__(self): return f'{type(self).__name__}({self.title!r}, {self.slider.max + 1} frames)'
+
+def set_png(image: W.Image, rgb: np.ndarray, scale: int = 1):
+    "Show `rgb` `(H, W, 3)` uint8 in the `Image` widget as PNG bytes upscaled `scale` times, sized to its pixels."
+    image.layout.width, image.layout.height = f'{rgb.shape[1] * scale}px', f'{rgb.shape[0] * scale}px'
+    image.value = png_bytes(rgb, scale)
+
+_CRISP = '<style>.nca-viewer img {image-rendering: pixelated}</style>'
+
+def viewer_box(title: str, pictures: list, controls: list) -> W.VBox:
+    "A viewer's widget: its title, then its pictures with the controls beside them (below them in a narrow window)."
+    side = W.HBox([W.VBox(pictures, layout=W.Layout(flex='0 0 auto', margin='0 16px 0 0')), W.VBox(controls)],
+                  layout=W.Layout(flex_flow='row wrap', align_items='flex-start'))
+    return W.VBox([W.HTML(f'{_CRISP}<b>{html.escape(title)}</b>'), side]).add_class('nca-viewer')
+
+def _picture() -> W.Image:
+    "An empty `Image` widget for a viewer's frames."
+    return W.Image(format='png').add_class('nca-picture')
 
 def _controls(T: int, fps: float):
     "A frame slider and a Play button linked in the browser (so playing costs the kernel one redraw per frame)."
@@ -179,11 +196,12 @@ class FramePlayer(Viewer):
         self.slider, self.play = _controls(T, fps)
         self.view = W.Dropdown(options=channel_views(C, self.n_visible), value=view, description='view')
         self.cmap = W.Dropdown(options=CMAPS, value=cmap, description='colour map')
-        self.image = W.Image(format='png')
+        self.image = _picture()
         for w in (self.slider, self.view, self.cmap): w.observe(self._redraw, 'value')
-        self.widget = W.VBox([W.HTML(f'<b>{html.escape(self.title)}</b>'), W.HBox([self.play, self.slider]),
-                              W.HBox([self.view, self.cmap]), self.image])
+        self.widget = viewer_box(self.title, [self.image], self._panel())
         self._redraw()
+
+    def _panel(self) -> list: return [self.play, self.slider, self.view, self.cmap]
 
     def render(self, k: int) -> np.ndarray:
         return view_rgb(self.frames[k], self.view.value, self.n_visible, self.lo, self.hi, self.cmap.value)
@@ -230,7 +248,7 @@ class CompareViewer(Viewer):
         self.truth, self.learned = self.truth[:T], self.learned[:T]
         if self.truth.shape[-2:] != self.learned.shape[-2:]: raise ValueError(f"truth frames are {tuple(self.truth.shape[-2:])} but learned are {tuple(self.learned.shape[-2:])}")
         nv, (H, Wd) = self.n_visible, self.truth.shape[-2:]
-        self.scale, self.title = scale or auto_scale(H, Wd, 200), title
+        self.scale, self.title = scale or auto_scale(H, Wd, 160), title   # three panels and the controls fit a notebook
         self.errors = step_errors(self.truth, self.learned, nv)
         self.diff = (self.truth[:, :nv] - self.learned[:, :nv]).abs().mean(1)
         self.diff_max = float(self.diff.max()) or 1.
@@ -239,11 +257,11 @@ class CompareViewer(Viewer):
         self.slider, self.play = _controls(T, fps)
         self.view = W.Dropdown(options=channel_views(nv, nv), value=view, description='view')
         self.cmap = W.Dropdown(options=CMAPS, value=cmap, description='colour map')
-        self.image, self.curve = W.Image(format='png'), W.Image(format='png')
-        self.label = W.HTML()
+        self.image, self.curve = _picture(), W.Image(format='png')
+        self.label = W.HTML(layout=W.Layout(max_width='360px'))
         for w in (self.slider, self.view, self.cmap): w.observe(self._redraw, 'value')
-        self.widget = W.VBox([W.HTML(f'<b>{html.escape(title)}</b>'), W.HBox([self.play, self.slider]),
-                              W.HBox([self.view, self.cmap]), self.image, self.label, self.curve])
+        self.widget = viewer_box(title, [self.image],
+                                 [self.play, self.slider, self.view, self.cmap, self.label, self.curve])
         self._redraw()
 
     def _views(self, k: int):
@@ -264,7 +282,7 @@ class CompareViewer(Viewer):
     def _redraw(self, *_):
         k = self.slider.value
         super()._redraw()
-        self.curve.value = png_bytes(error_curve(self.errors.numpy(), k))
+        set_png(self.curve, error_curve(self.errors.numpy(), k))
         self.label.value = f'<code>{self.caption(k)}</code> (visible channels; max over the rollout {self.errors.max():.4f})'
 
 # %% ../nbs/12_widgets.ipynb #bf7ad8bd
@@ -287,21 +305,26 @@ class DamageViewer(FramePlayer):
         self.cx = W.FloatSlider(value=0., min=-1, max=1, step=0.05, description='x')
         self.cy = W.FloatSlider(value=0., min=-1, max=1, step=0.05, description='y')
         self.r = W.FloatSlider(value=0.3, min=0.05, max=1, step=0.05, description='radius')
-        self.button = W.Button(description='damage & rerun', button_style='danger', icon='scissors')
+        self.button = W.Button(description=self.IDLE, button_style='danger', icon='scissors')
         super().__init__(frames, model.n_visible, view, scale=scale, fps=fps, title=title)
         for w in (self.cx, self.cy, self.r): w.observe(self._redraw, 'value')
         self.button.on_click(lambda _: self.damage_and_rerun())
-        self.widget.children += (W.HBox([self.cx, self.cy]), W.HBox([self.r, self.button]))
+
+    IDLE, BUSY = 'damage & rerun', 'computing…'
+    def _panel(self) -> list: return super()._panel() + [self.cx, self.cy, self.r, self.button]
 
     def damage_and_rerun(self):
         "Damage the state at the slider's step with the current disc, rerun the model from it, and replace the frames after it."
-        k = self.slider.value
-        x = damage(self.frames[k:k + 1], self.cx.value, self.cy.value, self.r.value)
-        rest = self.model.rollout(x, self.steps - k, frames=True, seed=self.rerun_seed(k))[:, 0]
-        self.frames = torch.cat([self.frames[:k], rest])
-        self.lo, self.hi = channel_ranges(self.frames, self.n_visible)
-        self.damages.append((k, self.cx.value, self.cy.value, self.r.value))
-        self._redraw()
+        k, b = self.slider.value, self.button
+        b.disabled, b.description = True, self.BUSY    # seconds of work: say so, and take no second click
+        try:
+            x = damage(self.frames[k:k + 1], self.cx.value, self.cy.value, self.r.value)
+            rest = self.model.rollout(x, self.steps - k, frames=True, seed=self.rerun_seed(k))[:, 0]
+            self.frames = torch.cat([self.frames[:k], rest])
+            self.lo, self.hi = channel_ranges(self.frames, self.n_visible)
+            self.damages.append((k, self.cx.value, self.cy.value, self.r.value))
+            self._redraw()
+        finally: b.disabled, b.description = False, self.IDLE
 
     def rerun_seed(self, k: int) -> int:
         "The seed of a rerun from step `k`: a function of the viewer's seed and `k` only, so the same clicks give the same rollout."
@@ -310,7 +333,7 @@ class DamageViewer(FramePlayer):
     def _redraw(self, *_):
         if not hasattr(self, 'image'): return
         rgb = self.render(self.slider.value)
-        self.image.value = png_bytes(_draw_disc(rgb, self.scale, self.cx.value, self.cy.value, self.r.value))
+        set_png(self.image, _draw_disc(rgb, self.scale, self.cx.value, self.cy.value, self.r.value))
 
     def caption(self, k: int) -> str:
         n = sum(d[0] <= k for d in self.damages)
