@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from sklearn.cluster import KMeans
 from .core import NCA, seed_state, to_rgb, atomic_write, load_model, live_cells, write_csv
-from .morpho import FULL_TRAINING, GROWING, ACCEPT, load_target, pad_target, clipped_mse, grid_size, train_growing
+from .morpho import FULL_TRAINING, GROWING, ACCEPT, clipped_mse, grid_size, training_target, train_growing
 
 # %% auto #0
 __all__ = ['ABLATION_CHANNELS', 'checkpoint_line', 'boundary_cells', 'channel_scale', 'channel_panels', 'show_channel_panels',
@@ -106,8 +106,7 @@ def overlap_curve(model: NCA, steps: int = 300, seed: int = 0, keep_every: int =
     "Grow `model` from the seed for `steps` steps: overlap measures, live count (all, on the grid's edge), mean |ΔRGBA|, MSE to `target` at every step; states every `keep_every` steps."
     H = grid_size(model)
     target = target or getattr(model, 'info', {}).get('target')
-    t = getattr(model, 'info', {}).get('training', GROWING)
-    tgt = pad_target(load_target(target, t['size']), t['pad']) if target else None
+    tgt = training_target(model, target) if target else None
     x = seed_state(H, H, model.channels, model.n_visible)
     rec = {k: [] for k in ('cosine', 'entropy', 'live', 'change', 'mse', 'edge_live')}
     kept, kept_steps, prev = [], [], [x[0]]
@@ -277,12 +276,10 @@ ABLATION_CHANNELS = (4, 6, 8, 12, 16, 32)
 
 def growth_mse(model: NCA, target: str | None = None, steps: int = 300, seed: int = 0) -> tuple[np.ndarray, torch.Tensor]:
     "Clipped RGBA MSE to the padded `target` at every step 0..`steps` of a run from the seed (generator `seed`), and the final RGBA state."
-    t = getattr(model, 'info', {}).get('training', GROWING)
     target = target or getattr(model, 'info', {}).get('target', 'fox')
-    tgt = pad_target(load_target(target, t['size']), t['pad'])
     H = grid_size(model)
     fr = model.rollout(seed_state(H, H, model.channels, 4), steps, frames=True, keep=4, seed=seed)[:, 0]
-    return clipped_mse(fr, tgt).double().numpy(), fr[-1].clone()
+    return clipped_mse(fr, training_target(model, target)).double().numpy(), fr[-1].clone()
 
 def _train_seconds(run: Path) -> float:
     "Sum of the per-iteration seconds in a run's `loss.csv`."
