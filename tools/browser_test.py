@@ -16,11 +16,19 @@ Checks, on the home page, the widgets page and the web page:
   change within a second); a click on the fox's canvas erases a disc (every channel zero inside the disc, the
   other cells untouched, white pixels there); a probe error and a probe request from a frame are caught, so the
   page-wide checks above cover the frames too;
-- the web page with JavaScript off: the iframes are hidden and every player's static picture is shown instead.
+- the web page with JavaScript off: the iframes are hidden and every player's static picture is shown instead;
+- the home page's table of notebooks has a row for every notebook in nbs/, each linking to its page, which loads,
+  and README.md's table links to the same pages on the public site (`site-url`), each one built;
+- show_doc's signatures: a class reads `class Name(` (`@dataclass` above a dataclass: train's FitConfig and
+  Stratum), none `def Name(`;
+- a laptop screen, 1280x800, every page: a code line of 120 characters fits its block, at most 2 % of the code
+  blocks scroll sideways, no image is wider than the text column, and the table of contents is at the top of the
+  page; each page's line prints the column's width, the blocks that would scroll without wrapping, the smallest
+  scale an image is shown at and the tables that scroll; at 1700x900 the contents are in the margin instead.
 Screenshots go to _site/screenshots/ (git-ignored): index.png, widgets.png and web.png (whole pages), widgets-top.png,
 widgets-player.png (the first player, moved, on its page), player-first-frame.png and player-moved.png, web-live.png
-(the live players on their page), web-live-damage.png (the fox's frame after the click) and web-nojs.png (the
-players' static pictures, JavaScript off).
+(the live players on their page), web-live-damage.png (the fox's frame after the click), web-nojs.png (the
+players' static pictures, JavaScript off), laptop-train.png and laptop-morpho_learn.png (the top of each at 1280x800).
 Exit status 1 if any check fails.
 
 The browser is the system's Chromium (`apt-get install -y chromium`), never one downloaded by Playwright;
@@ -28,6 +36,8 @@ set CHROMIUM to use another binary.
 """
 import argparse, functools, http.server, os, re, sys, threading, time
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -217,6 +227,111 @@ def check_nojs(browser, base: str, check: Checks, shots: Path):
     page.close()
 
 
+# The laptop screen of the report (nbs/styles.css): at 1280x800 a code line of 120 characters fits its block, code
+# blocks do not scroll sideways, and no image is wider than the text column. Every page is measured; the bounds hold
+# on each.
+LAPTOP, LAPTOP_CHARS, LAPTOP_SCROLLING = dict(width=1280, height=800), 120, 0.02
+
+LAYOUT_JS = """() => {
+    const main = document.querySelector('main.content'), col = main.getBoundingClientRect();
+    const shown = e => e.getBoundingClientRect().width > 0;
+    const pres = [...main.querySelectorAll('pre')].filter(shown);
+    const scrolls = () => pres.filter(p => p.scrollWidth > p.clientWidth + 1).length;
+    let fit = 0;
+    const p = main.querySelector('div.sourceCode pre');
+    if (p) {   // how many characters of the code's font fit on one line of a code block
+        const s = document.createElement('span'), cs = getComputedStyle(p);
+        s.style.whiteSpace = 'pre'; s.textContent = 'x'.repeat(200); p.querySelector('code').append(s);
+        const room = p.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        fit = Math.floor(room / (s.getBoundingClientRect().width / 200));
+        s.remove();
+    }
+    const wrapped = scrolls(), st = document.createElement('style');
+    st.textContent = 'pre > code, .cell-output pre { white-space: pre !important; overflow-wrap: normal !important }';
+    document.head.append(st); const unwrapped = scrolls(); st.remove();
+    const imgs = [...main.querySelectorAll('img')].filter(shown);
+    const out = i => { const r = i.getBoundingClientRect(); return r.right > col.right + 1 || r.left < col.left - 1 };
+    const over = imgs.filter(out);
+    const tables = [...main.querySelectorAll('.sd-table')].filter(shown);
+    const toc = id => { const e = document.getElementById(id); return !!e && e.getBoundingClientRect().width > 0 };
+    const headings = !!document.getElementById('TOC');   // a page with a table of contents (99_api has none)
+    return {column: col.width, pres: pres.length, scrolling: wrapped, unwrapped, fit, imgs: imgs.length,
+            over: over.map(i => (i.getAttribute('src') || '').slice(0, 60)),
+            scale: Math.min(1, ...imgs.filter(i => i.naturalWidth)
+                .map(i => i.getBoundingClientRect().width / i.naturalWidth)),
+            tables: tables.length, wide_tables: tables.filter(t => t.scrollWidth > t.clientWidth + 1).length,
+            toc_body: toc('TOC-body'), toc_margin: toc('TOC'), headings} }"""
+
+def check_layout(browser, base: str, site: Path, check: Checks, shots: Path):
+    "Every page at 1280x800: the text column, code blocks that scroll sideways, images wider than the column."
+    page = browser.new_page(viewport=LAPTOP)
+    tot = dict(pres=0, scrolling=0, unwrapped=0)
+    for f in sorted(p.name for p in site.glob('*.html')):
+        page.goto(base + f, wait_until='load')
+        m = page.evaluate(LAYOUT_JS)
+        for k in tot: tot[k] += m[k]
+        share = m['scrolling'] / max(1, m['pres'])
+        check(share <= LAPTOP_SCROLLING and not m['over'] and (m['fit'] >= LAPTOP_CHARS or not m['pres'])
+              and (m['toc_body'] or not m['headings']),
+              f"laptop {LAPTOP['width']}x{LAPTOP['height']}: {f}: column {m['column']:.0f} px, a code line holds "
+              f"{m['fit']} characters; {m['scrolling']} of {m['pres']} code blocks scroll sideways ({share:.0%}; "
+              f"{m['unwrapped']} without wrapping); {len(m['over'])} of {m['imgs']} images wider than the column"
+              + (f" {m['over'][:3]}" if m['over'] else '')
+              + (f", the smallest shown at {m['scale']:.2f}x" if m['imgs'] else '')
+              + f"; {m['wide_tables']} of {m['tables']} tables scroll; contents "
+              + ('at the top' if m['toc_body'] else 'NOT at the top' if m['headings'] else 'none (no headings)')
+              + (', and in the margin' if m['toc_margin'] else ''))
+        if f in ('train.html', 'morpho_learn.html'): page.screenshot(path=str(shots / f'laptop-{Path(f).stem}.png'))
+    print(f"laptop: all pages: {tot['scrolling']} of {tot['pres']} code blocks scroll sideways "
+          f"({tot['unwrapped']} would without wrapping)", flush=True)
+    page.set_viewport_size(dict(width=1700, height=900))
+    page.goto(base + 'train.html', wait_until='load')
+    m = page.evaluate(LAYOUT_JS)
+    check(m['toc_margin'] and not m['toc_body'] and m['fit'] >= LAPTOP_CHARS,
+          f"wide screen 1700x900: train.html: contents {'in the margin' if m['toc_margin'] else 'NOT in the margin'}"
+          f"{', and at the top' if m['toc_body'] else ''}; column {m['column']:.0f} px, a code line holds "
+          f"{m['fit']} characters")
+    page.close()
+
+
+def check_class_docs(site: Path, check: Checks):
+    "show_doc writes a class as `class Name(` (a dataclass with `@dataclass` above), never `def Name(`."
+    train = re.sub(r'<[^>]+>', '', (site / 'train.html').read_text(encoding='utf-8'))
+    want = ['@dataclass\nclass FitConfig(', '@dataclass\nclass Stratum(', 'class SegmentSampler(']
+    missing = [w for w in want if w not in train]
+    check(not missing, 'train page: its classes are shown as classes: ' + ', '.join(w.replace('\n', ' ') for w in want)
+          + (f'; MISSING: {missing}' if missing else ''))
+    pages = {p.name: p.read_text(encoding='utf-8') for p in sorted(site.glob('*.html'))}
+    as_def = r'<span class="kw">def</span> <span class="fu">([A-Z]\w*)</span>\('   # a CamelCase name: a class
+    bad = [f'{f}: def {n}(' for f, t in pages.items() for n in re.findall(as_def, t)]
+    n = sum(len(re.findall(r'<span class="kw">class</span> [A-Z]\w*\(', t)) for t in pages.values())
+    check(n and not bad, f'site: {n} classes shown as `class Name(`, none as `def Name(`'
+          + (f': {bad[:5]}' if bad else ''))
+
+
+def check_notebook_links(page, base: str, site: Path, check: Checks):
+    "The home page's table of notebooks: a row for each notebook in nbs/, linking to its page, which loads; README's."
+    rows = page.eval_on_selector_all('main table tr', """rs => rs.map(r => [...r.querySelectorAll('td:first-child a')]
+        .map(a => [a.textContent.trim(), a.getAttribute('href')])).filter(r => r.length).map(r => r[0])""")
+    nbs = sorted(p.stem for p in (ROOT / 'nbs').glob('*.ipynb') if p.stem != 'index' and not p.stem.startswith('_'))
+    named = [n for n, _ in rows if n in nbs]
+    bad = []
+    for n, href in rows:
+        if re.match(r'[a-z]+:', href): bad.append(f'{n}: {href} (not a page of this site)'); continue
+        r = page.request.get(base + href.split('#')[0])
+        if not r.ok: bad.append(f'{n}: {href} (HTTP {r.status})')
+    missing = sorted(set(nbs) - set(named))
+    check(not bad and not missing, f'home page: {len(named)} of {len(nbs)} notebooks in its table link to their pages, '
+          f'all of which load' + (f'; missing: {missing}' if missing else '') + (f'; bad: {bad[:5]}' if bad else ''))
+    url = yaml.safe_load((ROOT / 'nbs' / 'nbdev.yml').read_text())['website']['site-url'].rstrip('/') + '/'
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    links = re.findall(r'^\| \[`(\w+)`\]\(' + re.escape(url) + r'([\w-]+\.html)\)', readme, re.M)
+    gone = [f'{n}: {h}' for n, h in links if not (site / h).exists()]
+    check(links and not gone and sorted(n for n, _ in links) == sorted(named),
+          f'README.md: {len(links)} notebooks link to their pages on {url}, each a page of this site'
+          + (f'; not built: {gone[:5]}' if gone else ''))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--no-build', action='store_true', help='test the site already built in --site')
@@ -237,6 +352,7 @@ def main():
     srv, base = serve(site)
     check, t0 = Checks(), time.time()
     check_offline(site, check)
+    check_class_docs(site, check)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
@@ -244,6 +360,7 @@ def main():
             for name, path, at_least in (('home page', 'index.html', 0), ('widgets page', 'widgets.html', 1), ('web page', 'web.html', 1)):
                 page, problems = open_page(browser, base + path, base, check, name)
                 check_images(page, check, name, at_least)
+                if path == 'index.html': check_notebook_links(page, base, site, check)
                 if path == 'widgets.html':
                     page.screenshot(path=str(shots / 'widgets-top.png'))
                     check_players(page, check, shots)
@@ -253,6 +370,7 @@ def main():
                 check(not problems, f'{name}: no failed, foreign or error requests and no JavaScript errors' + (f': {problems[:5]}' if problems else ''))
                 page.close()
             check_nojs(browser, base, check, shots)
+            check_layout(browser, base, site, check, shots)
             browser.close()
     finally:
         srv.shutdown()

@@ -14,6 +14,7 @@ nbs/nbdev.yml, nbs/sidebar.yml), also into _docs/. Here:
    an import with code needing cells nbdev does not run fails there (nbdev's FAQ: keep imports in cells
    of their own), which stops `nbdev-docs`; here such a cell is skipped with a warning that names it,
    since its output is the stored one anyway. A failing exported or `show_doc` cell still fails the build.
+   `show_doc` writes a class as `class Name(...)`, with `@dataclass` above a dataclass (fastcore writes `def`).
 2. staging (a temporary copy of _proc/): each page is named by its nbdev `output-file` (core.html, as
    Quarto names it, not 00_core.html), links into the public site (nbdev writes `site-url/core.html#nca`)
    are made relative so the local site navigates offline, and Quarto-only formats (commonmark, keep-md,
@@ -50,12 +51,32 @@ def tolerate_import_cells():
     P.exec_show_docs.__call__, P.exec_show_docs._tolerant = call, True
 
 
+def classes_as_classes():
+    "Make `show_doc` write a class as `class Name(...)` (`@dataclass` above a dataclass), not `def Name(...)->None:`."
+    # fastcore's DocmentText writes every signature with `def` (AnswerDotAI/fastcore#829), and a dataclass's
+    # generated __init__ adds `->None`.
+    import dataclasses, inspect
+    from fastcore import docments as D
+    text = D.DocmentText.__str__
+    if getattr(text, '_classes', False): return
+    def __str__(self):
+        s, o = text(self), self.obj
+        if not inspect.isclass(o) or not s.startswith(('def ', 'class ')): return s
+        s = 'class ' + s.removeprefix('def ').removeprefix('class ')
+        head, sep, tail = s.rpartition(')->None:')
+        if sep and '\n' not in tail: s = head + '):' + tail   # the return annotation of __init__, not of the class
+        return ('@dataclass\n' if dataclasses.is_dataclass(o) else '') + s
+    __str__._classes = True
+    D.DocmentText.__str__ = D.DocmentText.__repr__ = __str__
+
+
 def nbdev_process(root: Path) -> tuple[Path, object]:
     "Run nbdev's docs preprocessing (nbdev-proc-nbs) serially without the Quarto installer; returns the _proc folder and the config."
     os.chdir(root)
     import nbdev.quarto as q
     q._ensure_quarto = lambda: None   # never try to download Quarto: it is not used here
     tolerate_import_cells()
+    classes_as_classes()
     cache, cfg, _ = q._pre_docs(None, n_workers=0, file_re=q._def_file_re)
     return Path(cache), cfg
 
