@@ -1,7 +1,8 @@
 """The viewers of nca_nb.widgets in a real front end: JupyterLab in headless Debian Chromium, driven by Playwright.
 
     .venv/bin/python tools/jupyterlab_test.py           # start JupyterLab, run a small notebook, drive its viewers
-    .venv/bin/python tools/jupyterlab_test.py --freeze  # the same, the viewers' pictures frozen: must fail
+    .venv/bin/python tools/jupyterlab_test.py --break freeze   # the same, the pictures never change: must fail
+    .venv/bin/python tools/jupyterlab_test.py --break stretch  # the same, the old layout: must fail
 
 Writes a small notebook into a temporary folder (a FramePlayer over the shipped fox growing, a CompareViewer of
 Life against the shipped learned Life model, and a DamageViewer over the fox, a few steps each so that a CPU runs
@@ -18,8 +19,9 @@ files in the temporary folder), opens the notebook in Chromium and runs all its 
   holds no error and no uncaught exception.
 Screenshots go to _site/screenshots/ (git-ignored): jupyterlab.png (the window after the rerun, the
 DamageViewer in view) and jupyterlab-<viewer>.png for each viewer.
-`--freeze` makes every PNG a viewer draws after the first of its size the same as that first one (the widgets
-never change): the picture checks must then fail, which shows that they can.
+`--break` shows that the checks can fail: `freeze` makes every PNG a viewer draws after the first of its size
+that first one (the pictures never change: the slider, Play and button checks fail), `stretch` brings back the
+old layout, unsized pictures in one column under their controls (the size and beside-the-slider checks fail).
 Exit status 1 if any check fails.
 
 The browser is the system's Chromium (`apt-get install -y chromium`), never one downloaded by Playwright;
@@ -43,9 +45,13 @@ from nca_nb.core import load_model, seed_state
 from nca_nb.morpho import load_growing, grid_size, data_dir
 from nca_nb.life import simulate_life
 import nca_nb.widgets as nw""",
-    """if FREEZE:   # every PNG after the first of its size is that first one: the pictures never change
+    """if BREAK == 'freeze':    # every PNG after the first of its size is that first one: the pictures never change
     _png, _first = nw.png_bytes, {}
-    nw.png_bytes = lambda rgb, scale=1: _first.setdefault((rgb.shape, scale), _png(rgb, scale))""",
+    nw.png_bytes = lambda rgb, scale=1: _first.setdefault((rgb.shape, scale), _png(rgb, scale))
+if BREAK == 'stretch':   # the old layout: one column, the controls then the pictures, unsized
+    nw.set_png = lambda image, rgb, scale=1: setattr(image, 'value', nw.png_bytes(rgb, scale))
+    nw.viewer_box = lambda title, pictures, controls: nw.W.VBox([nw.W.HTML(title), *controls, *pictures]).add_class(
+        'nca-viewer')""",
     f"""fox = load_growing('fox'); H = grid_size(fox)
 x0 = seed_state(H, H, fox.channels, fox.n_visible)
 player = nw.FramePlayer(fox.rollout(x0, {STEPS}, frames=True, seed=0), n_visible=4, title='FramePlayer: the fox')
@@ -59,10 +65,10 @@ live""",
 ]
 
 
-def write_notebook(folder: Path, freeze: bool) -> Path:
+def write_notebook(folder: Path, sabotage: str | None = None) -> Path:
     "The test notebook, with a kernel of this Python (so that it imports this checkout's nca_nb)."
     cells = [dict(cell_type='code', execution_count=None, id=f'cell{i}', metadata={}, outputs=[], source=s)
-             for i, s in enumerate([f'FREEZE = {freeze}'] + CELLS)]
+             for i, s in enumerate([f'BREAK = {sabotage!r}'] + CELLS)]
     ks = dict(name=KERNEL, display_name='nca_nb test', language='python')
     nb = dict(cells=cells, metadata=dict(kernelspec=ks), nbformat=4, nbformat_minor=5)
     path = folder / 'viewers.ipynb'
@@ -108,15 +114,11 @@ def start_lab(folder: Path, port: int, token: str) -> subprocess.Popen:
 
 
 def start_kernel(base: str, token: str, path: str):
-    "A session with its kernel for the notebook before the page opens it (JupyterLab then asks nothing); waits for it."
-    def api(url, body=None):
-        req = urllib.request.Request(f'{base}{url}?token={token}', data=body and json.dumps(body).encode(),
-                                     method='POST' if body else 'GET', headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(req, timeout=30) as r: return json.loads(r.read())
-    kernel = api('api/sessions', dict(path=path, type='notebook', name=path, kernel=dict(name=KERNEL)))['kernel']
-    t0 = time.time()
-    while api(f'api/kernels/{kernel["id"]}')['execution_state'] not in ('idle', 'busy') and time.time() - t0 < 120:
-        time.sleep(1)
+    "A session with its kernel for the notebook before the page opens it: JupyterLab then asks nothing."
+    body = json.dumps(dict(path=path, type='notebook', name=path, kernel=dict(name=KERNEL))).encode()
+    req = urllib.request.Request(f'{base}api/sessions?token={token}', data=body, method='POST',
+                                 headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(req, timeout=60) as r: r.read()
 
 
 def stop_lab(proc: subprocess.Popen, port: int, token: str):
@@ -287,7 +289,8 @@ def drive(browser, base: str, token: str, check: Checks, shots: Path) -> list:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--freeze', action='store_true', help='freeze the pictures: the picture checks must fail')
+    ap.add_argument('--break', dest='sabotage', choices=['freeze', 'stretch'],
+                    help='break the viewers on purpose: the checks must then fail')
     ap.add_argument('--shots', default=str(ROOT / '_site' / 'screenshots'),
                     help='where screenshots go (default _site/screenshots/)')
     a = ap.parse_args()
@@ -299,7 +302,7 @@ def main():
     check = Checks()
     with tempfile.TemporaryDirectory(prefix='nca-jupyterlab-') as tmp:
         folder = Path(tmp)
-        write_notebook(folder, a.freeze)
+        write_notebook(folder, a.sabotage)
         port, token = free_port(), secrets.token_hex(16)
         proc = start_lab(folder, port, token)
         base = f'http://127.0.0.1:{port}/'
