@@ -254,7 +254,7 @@ LAYOUT_JS = """() => {
     const over = imgs.filter(out);
     const tables = [...main.querySelectorAll('.sd-table')].filter(shown);
     const toc = id => { const e = document.getElementById(id); return !!e && e.getBoundingClientRect().width > 0 };
-    const headings = !!document.getElementById('TOC');   // a page with a table of contents (99_api has none)
+    const headings = !!document.getElementById('TOC');   // a page with a table of contents
     return {column: col.width, pres: pres.length, scrolling: wrapped, unwrapped, fit, imgs: imgs.length,
             over: over.map(i => (i.getAttribute('src') || '').slice(0, 60)),
             scale: Math.min(1, ...imgs.filter(i => i.naturalWidth)
