@@ -16,7 +16,7 @@ run interleaved, round after round, and each keeps its fastest round, so a burst
 the machine hits all of them alike. Final states must agree within 1e-3 (float32 rounding, amplified by
 the reaction over the steps).
 
-Usage: python bench/systems_bench.py [--only life|bz] [--threads N [N ...]] [--steps N] [--bz-steps N] [--size 256] [--batch 8] [--reps R]"""
+Usage: python bench/systems_bench.py [--only life|bz] [--threads N [N ...]] [--steps N] [--bz-steps N] [--size 256] [--batch 8] [--reps R]"""  # noqa: E501
 import argparse, time
 import numpy as np
 import torch
@@ -59,10 +59,13 @@ def bench_life(size=256, batch=8, steps=200, reps=3, threads=None):
     grids = np.stack([random_soup(size, size, 0.3, seed) for seed in range(batch)])
     x = torch.from_numpy(grids)[:, None].float()
     ref = scipy_life(grids, steps)
-    assert np.array_equal(life_run(x, steps, frames=False)[:, 0].numpy().astype(np.uint8), ref), 'ours differs from scipy'
-    assert np.array_equal(slice_sum_life(x, steps)[:, 0].numpy().astype(np.uint8), ref), 'slice baseline differs from scipy'
+    assert np.array_equal(life_run(x, steps, frames=False)[:, 0].numpy().astype(np.uint8),
+                          ref), 'ours differs from scipy'
+    assert np.array_equal(slice_sum_life(x, steps)[:, 0].numpy().astype(np.uint8),
+                          ref), 'slice baseline differs from scipy'
     t_ref = best(lambda: scipy_life(grids, steps), max(1, reps - 1))
-    print(f'Life {size}x{size}, batch {batch}, {steps} generations, B3/S23 torus; final states of all equal. steps/s of the batch:')
+    print(f'Life {size}x{size}, batch {batch}, {steps} generations, B3/S23 torus; final states of all equal. steps/s '
+          f'of the batch:')
     print(f'  {"scipy convolve2d loop per grid":<54} {steps / t_ref:9.1f} steps/s')
     ratios, default = {}, torch.get_num_threads()
     for n in threads or sorted({default, 1}, reverse=True):
@@ -81,7 +84,8 @@ def scipy_bz(x: np.ndarray, steps: int, alpha=1.2, beta=1., gamma=1.) -> np.ndar
     for _ in range(steps):
         m = uniform_filter(x, size=(1, 1, 3, 3), mode='wrap')
         a, b, c = m[:, 0], m[:, 1], m[:, 2]
-        x = np.clip(np.stack([a + a * (alpha * b - gamma * c), b + b * (beta * c - alpha * a), c + c * (gamma * a - beta * b)], 1), 0, 1)
+        x = np.clip(np.stack([a + a * (alpha * b - gamma * c), b + b * (beta * c - alpha * a),
+                              c + c * (gamma * a - beta * b)], 1), 0, 1)
     return x
 
 def numpy_bz(x: np.ndarray, steps: int, alpha=1.2, beta=1., gamma=1.) -> np.ndarray:
@@ -92,7 +96,8 @@ def numpy_bz(x: np.ndarray, steps: int, alpha=1.2, beta=1., gamma=1.) -> np.ndar
         r = p[:, :, :H] + p[:, :, 1:H + 1] + p[:, :, 2:]
         m = (r[..., :W] + r[..., 1:W + 1] + r[..., 2:]) / 9
         a, b, c = m[:, 0], m[:, 1], m[:, 2]
-        x = np.clip(np.stack([a + a * (alpha * b - gamma * c), b + b * (beta * c - alpha * a), c + c * (gamma * a - beta * b)], 1), 0, 1)
+        x = np.clip(np.stack([a + a * (alpha * b - gamma * c), b + b * (beta * c - alpha * a),
+                              c + c * (gamma * a - beta * b)], 1), 0, 1)
     return x
 
 def best_interleaved(fns: dict, reps: int) -> dict:
@@ -105,7 +110,7 @@ def best_interleaved(fns: dict, reps: int) -> dict:
 
 def bench_bz(size=256, batch=8, steps=50, reps=5, threads=None):
     """Print frames/s (grid-steps per second) of BZ on `batch` grids of `size`²: the scipy reference, numpy slices, and
-    nca_nb.bz at each torch thread count in `threads` (default: torch's default and 1); return {threads: ratio ours/scipy}."""
+    nca_nb.bz at each torch thread count in `threads` (default: torch's default and 1); return {threads: ratio ours/scipy}."""  # noqa: E501
     x = bz_init(size, batch, seed=0)
     xn = x.numpy()
     ref = scipy_bz(xn, steps)
@@ -117,7 +122,8 @@ def bench_bz(size=256, batch=8, steps=50, reps=5, threads=None):
     fns.update({f'nca_nb.bz [{n} thread(s)]': (lambda n=n: bz_run(x, steps, frames=False, threads=n)) for n in threads})
     t = best_interleaved(fns, reps)
     t_ref = t['scipy.ndimage reference']
-    print(f'BZ {size}x{size}, batch {batch}, {steps} steps, alpha=1.2, beta=gamma=1, torus; final states within {diff:.1e} of scipy. '
+    print(f'BZ {size}x{size}, batch {batch}, {steps} steps, alpha=1.2, beta=gamma=1, torus; final states within '
+          f'{diff:.1e} of scipy. '
           f'Frames (grid-steps) per second, best of {reps} interleaved rounds:')
     for name, tt in t.items(): print(f'  {name:<54} {batch * steps / tt:9.1f} frames/s   {t_ref / tt:6.1f}x scipy')
     return {n: t_ref / t[f'nca_nb.bz [{n} thread(s)]'] for n in threads}
@@ -128,7 +134,9 @@ def main():
     ap.add_argument('--threads', type=int, nargs='+', help='torch thread counts to time (default: the default and 1)')
     ap.add_argument('--steps', type=int, default=200, help='Life generations per timing (default: 200)')
     ap.add_argument('--bz-steps', type=int, default=50, help='BZ steps per timing (default: 50)')
-    ap.add_argument('--size', type=int, default=256); ap.add_argument('--batch', type=int, default=8); ap.add_argument('--reps', type=int, default=3)
+    ap.add_argument('--size', type=int, default=256)
+    ap.add_argument('--batch', type=int, default=8)
+    ap.add_argument('--reps', type=int, default=3)
     a = ap.parse_args()
     print(f'torch {torch.__version__}')
     if a.only in (None, 'life'): bench_life(a.size, a.batch, a.steps, a.reps, a.threads)

@@ -19,7 +19,8 @@ def work():
     soups = [simulate_life('soup', 32, steps=20, seed=s) for s in range(3)]
     return [('rollout RGBA 72x72, 200 steps', lambda: rgba.rollout(x, 200, seed=0)),
             ('rollout Life 64x64, 300 steps', lambda: life.rollout(soup, 300)),
-            ('fit 30 iterations, 32x32 Life', lambda: fit(life_model(seed=1), soups, regime='single', iters=30, batch=16, crop=24, lr=5e-3,
+            ('fit 30 iterations, 32x32 Life', lambda: fit(life_model(seed=1), soups, regime='single', iters=30,
+                                                          batch=16, crop=24, lr=5e-3,
                                                            noise=0.15, progress=False))]
 
 if __name__ == '__main__':
@@ -36,5 +37,6 @@ if __name__ == '__main__':
                     t0 = time.perf_counter()
                     with torch.no_grad() if n.startswith('rollout') else torch.enable_grad(): f()
                     best[n, t] = min(best[n, t], time.perf_counter() - t0)
-    for n, _ in jobs: print(f"{n:<34} 1 thread {best[n, 1]:7.3f} s   2 threads {best[n, 2]:7.3f} s   ratio (2 threads / 1) {best[n, 2] / best[n, 1]:.2f}")
+    for n, _ in jobs: print(f"{n:<34} 1 thread {best[n, 1]:7.3f} s   2 threads {best[n, 2]:7.3f} s   ratio (2 threads "
+                            f"/ 1) {best[n, 2] / best[n, 1]:.2f}")
     print(f"load average after {os.getloadavg()[0]:.2f}")

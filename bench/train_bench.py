@@ -21,7 +21,7 @@ each variant in a fresh process.
 
 `--extra FILE` adds variants from a Python file defining `IMPLS = {name: factory}` (factory(model) -> an object with
 `params` and `rollout(x, steps, generator, grad)`), for prototypes. Usage:
-python bench/train_bench.py [--threads N] [--reps R] [--only a,b] [--extra FILE] [--workloads 0,1,2,3] [--cpu] [--no-memory]"""
+python bench/train_bench.py [--threads N] [--reps R] [--only a,b] [--extra FILE] [--workloads 0,1,2,3] [--cpu] [--no-memory]"""  # noqa: E501
 import argparse, copy, importlib.util, json, subprocess, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 from nca_nb.core import NCA, KERNELS, seed_state, normalise_grads
@@ -127,9 +127,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--threads', type=int); ap.add_argument('--reps', type=int, default=2)
     ap.add_argument('--only', help='comma-separated variants (default: all; the first is the reference of the ratios)')
-    ap.add_argument('--extra', help='a Python file with more variants (IMPLS)'); ap.add_argument('--no-memory', action='store_true')
+    ap.add_argument('--extra', help='a Python file with more variants (IMPLS)')
+    ap.add_argument('--no-memory', action='store_true')
     ap.add_argument('--workloads', help='comma-separated indices 0-3 of the workloads (default all)')
-    ap.add_argument('--cpu', action='store_true', help="time by the process's CPU seconds, not wall seconds (steadier on a busy machine with 1 thread)")
+    ap.add_argument('--cpu', action='store_true',
+                    help="time by the process's CPU seconds, not wall seconds (steadier on a busy machine with 1 "
+                         "thread)")
     ap.add_argument('--mem-of', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -137,14 +140,16 @@ def main():
     if a.mem_of: print(json.dumps(measure_memory(*a.mem_of))); return
     names = a.only.split(',') if a.only else list(IMPLS) + ['nca_nb fast']
     wls = list(WORKLOADS) if a.workloads is None else [list(WORKLOADS)[int(i)] for i in a.workloads.split(',')]
-    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, reps {a.reps} (+1 warm-up), loadavg before: {open("/proc/loadavg").read().split(" ", 3)[:3]}')
+    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, reps {a.reps} (+1 warm-up), loadavg before: '
+          f'{open("/proc/loadavg").read().split(" ", 3)[:3]}')
     m = model()
     w = max(len(n) for n in names) + 2
-    print(f"{'workload (64 steps)':34s}" + ''.join(f'{n:>{w + 9}s}' for n in names) + '   result (loss / alive share) per variant')
+    print(f"{'workload (64 steps)':34s}" + ''.join(f'{n:>{w + 9}s}' for n in names)
+          + '   result (loss / alive share) per variant')
     for wl in wls:
         mk, grad = WORKLOADS[wl]
         x0 = mk()
-        vs = [n for n in names if not (grad and n == 'nca_nb fast')]                 # with grad, nca_nb already runs the fused step
+        vs = [n for n in names if not (grad and n == 'nca_nb fast')]  # with grad, nca_nb already runs the fused step
         fs = {n: runner(make(n, m), x0, grad) for n in vs}
         ts, res = {n: [] for n in vs}, {}
         for r in range(a.reps + 1):
@@ -152,16 +157,21 @@ def main():
                 t, res[n] = timed(fs[n], time.process_time if a.cpu else time.perf_counter)
                 if r: ts[n].append(t)
         ref = min(ts[vs[0]])
-        cells = ''.join((f'{min(ts[n]):7.3f} s {ref / min(ts[n]):5.2f}x'.rjust(w + 9) if n in vs else ' ' * (w + 9)) for n in names)
+        cells = ''.join((f'{min(ts[n]):7.3f} s {ref / min(ts[n]):5.2f}x'.rjust(w + 9) if n in vs else ' ' * (w + 9))
+                        for n in names)
         print(f'{wl:34s}{cells}   ' + ' '.join(f'{res[n]:.6g}' for n in vs), flush=True)
-    print(f'({"CPU" if a.cpu else "wall"} seconds: the fastest round; Nx: {names[0]} seconds / this variant\'s)  loadavg after: {open("/proc/loadavg").read().split(" ", 3)[:3]}')
+    print(f'({"CPU" if a.cpu else "wall"} seconds: the fastest round; Nx: {names[0]} seconds / this variant\'s)  '
+          f'loadavg after: {open("/proc/loadavg").read().split(" ", 3)[:3]}')
     if not a.no_memory:
         for wl in [w_ for w_ in wls if WORKLOADS[w_][1]]:
             out = []
             for n in [n for n in names if n != 'nca_nb fast']:
-                cmd = [sys.executable, __file__, '--mem-of', n, wl] + (['--threads', str(a.threads)] if a.threads else []) + (['--extra', a.extra] if a.extra else [])
+                cmd = [sys.executable, __file__, '--mem-of', n,
+                       wl] + (['--threads', str(a.threads)] if a.threads else []) + (['--extra',
+                           a.extra] if a.extra else [])
                 p = subprocess.run(cmd, capture_output=True, text=True)
-                out.append(f'{n} {float(p.stdout.strip()):.0f} MB' if p.returncode == 0 else f'{n} failed: {p.stderr.strip()[-200:]}')
+                out.append(f'{n} {float(p.stdout.strip()):.0f} MB' if p.returncode == 0
+                           else f'{n} failed: {p.stderr.strip()[-200:]}')
             print(f'peak RSS rise of one training step, {wl.strip()}: ' + ', '.join(out), flush=True)
 
 if __name__ == '__main__': main()

@@ -29,7 +29,8 @@ def median_ms(f, n: int) -> tuple[float, float]:
 
 def main(n: int = 60):
     g = torch.Generator().manual_seed(0)
-    print(f'{"frames":>12} {"PNG widget":>11} {"matplotlib":>11} {"ratio":>6} {"twin PNG":>9}   (CPU ms; wall ms in brackets)')
+    print(f'{"frames":>12} {"PNG widget":>11} {"matplotlib":>11} {"ratio":>6} {"twin PNG":>9}   (CPU ms; wall ms in '
+          f'brackets)')
     for C, nv, H in ((1, 1, 64), (3, 3, 64), (16, 4, 72), (3, 3, 128)):
         frames = torch.rand(n, C, H, H, generator=g)
         v = FramePlayer(frames, n_visible=nv)

@@ -19,7 +19,7 @@ Writes (default --out nca_nb/data):
   bz_single.safetensors, bz_multi.safetensors, bz_curriculum.safetensors,
   bz_results.json (the table, per-dish evaluations with per-step curves, budget, timings),
   bz_loss_single.csv, bz_loss_multi.csv, bz_loss_curriculum.csv
-Usage: python scripts/bz_experiment.py [--iters 2000] [--out DIR]   (one torch thread; the seconds of each fit are recorded in the results)"""
+Usage: python scripts/bz_experiment.py [--iters 2000] [--out DIR]   (one torch thread; the seconds of each fit are recorded in the results)"""  # noqa: E501
 import argparse, json, time
 from pathlib import Path
 import numpy as np, torch
@@ -34,7 +34,8 @@ DATA = data_dir()
 SIZE, SKIP, TRAIN_STOP, CHECK_AT = 64, 100, 300, 400     # grid; first frame used; last training frame; survival check
 N_TRAIN, N_TEST, EVAL_STEPS, HORIZON_THR = 4, 4, 100, 0.5
 REGIMES = ('single', 'multi', 'curriculum')
-CHAOS_EPS = 1e-3   # the simulator itself restarted from a start frame perturbed by U(-eps, eps): its own forecast horizon
+# the simulator itself restarted from a start frame perturbed by U(-eps, eps): its own forecast horizon
+CHAOS_EPS = 1e-3
 
 def survives(seed: int) -> bool:
     "True if the dish from `seed` still has waves at step CHECK_AT: every species varies in space (std > 0.05)."
@@ -52,7 +53,8 @@ def pick_seeds(n: int) -> list[int]:
 def chaos_horizon(tr: Trajectory, start: int, steps: int, sigma: float, seed: int) -> dict:
     "Forecast horizon of the true simulator restarted from frame `start` + U(-CHAOS_EPS, CHAOS_EPS) noise (clipped)."
     g = torch.Generator().manual_seed(seed)
-    x = (tr.frames[start:start + 1] + CHAOS_EPS * (2 * torch.rand(tr.frames[start:start + 1].shape, generator=g) - 1)).clamp(0, 1)
+    x = (tr.frames[start:start + 1] + CHAOS_EPS * (2 * torch.rand(tr.frames[start:start + 1].shape,
+                                                                  generator=g) - 1)).clamp(0, 1)
     pred = bz_run(x, steps, **BZ_DEFAULTS)[1:, 0]
     nrmse = (((pred - tr.frames[start + 1:start + steps + 1]) ** 2).flatten(1).mean(1).sqrt() / sigma).tolist()
     return dict(eps=CHAOS_EPS, forecast_horizon=next((i + 1 for i, v in enumerate(nrmse) if v > HORIZON_THR), None),
@@ -67,12 +69,15 @@ def rounded(ev: dict) -> dict:
 def horizon_or_beyond(h, steps): return steps + 1 if h is None else h
 
 def summary(evs: list, steps: int) -> dict:
-    "Table row of one regime over the test dishes: horizons (None = beyond `steps`), MSE means over steps 1..10, 1..steps, the last half."
+    ("Table row of one regime over the test dishes: horizons (None = beyond `steps`), MSE means over steps 1..10, "
+        "1..steps, the last half.")
     mse = np.array([e['curves']['mse'] for e in evs])
     hs = [e['forecast_horizon'] for e in evs]
-    return dict(forecast_horizon=hs, forecast_horizon_median=float(np.median([horizon_or_beyond(h, steps) for h in hs])),
+    return dict(forecast_horizon=hs, forecast_horizon_median=float(np.median([horizon_or_beyond(h,
+        steps) for h in hs])),
                 persistence_forecast_horizon=[e['persistence_forecast_horizon'] for e in evs],
-                mse_first10=float(mse[:, :10].mean()), mse_mean=float(mse.mean()), mse_last_half=float(mse[:, steps // 2:].mean()),
+                mse_first10=float(mse[:, :10].mean()), mse_mean=float(mse.mean()),
+                mse_last_half=float(mse[:, steps // 2:].mean()),
                 mse_step1=float(mse[:, 0].mean()))
 
 if __name__ == '__main__':
@@ -94,17 +99,21 @@ if __name__ == '__main__':
     cfg, why = infer_defaults(train)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0); init = NCA(**cfg).state_dict()
-    common = dict(iters=a.iters, batch=8, n_min=1, n_max=8, lr=2e-3, lr_drop=(0.75, 0.1), switch_at=0.5, crop=32, seed=0)
+    common = dict(iters=a.iters, batch=8, n_min=1, n_max=8, lr=2e-3, lr_drop=(0.75, 0.1), switch_at=0.5, crop=32,
+                  seed=0)
     models, fits = {}, {}
     for regime in REGIMES:
         m = NCA(**cfg); m.load_state_dict(init)
         print(f'training {regime} ({a.iters} iterations) ...', flush=True)
         fits[regime] = fit(m, train, regime=regime, **common)
         models[regime] = m
-        print(f"  {regime}: final loss {fits[regime].info['final_loss']:.3g}, {fits[regime].info['seconds']:.0f} s", flush=True)
-    evals = {r: [evaluate(models[r], test[s], SKIP, EVAL_STEPS, horizon_threshold=HORIZON_THR) for s in test_seeds] for r in REGIMES}
-    chaos = [chaos_horizon(test[s], SKIP, EVAL_STEPS, evals['single'][i]['nrmse_sigma'], s) for i, s in enumerate(test_seeds)]
-    with torch_threads(2):               # how much a different thread count moves the numbers (justifies the tests' tolerance)
+        print(f"  {regime}: final loss {fits[regime].info['final_loss']:.3g}, {fits[regime].info['seconds']:.0f} s",
+              flush=True)
+    evals = {r: [evaluate(models[r], test[s], SKIP, EVAL_STEPS,
+                          horizon_threshold=HORIZON_THR) for s in test_seeds] for r in REGIMES}
+    chaos = [chaos_horizon(test[s], SKIP, EVAL_STEPS, evals['single'][i]['nrmse_sigma'], s) for i,
+             s in enumerate(test_seeds)]
+    with torch_threads(2):  # how much a different thread count moves the numbers (justifies the tests' tolerance)
         ev2 = evaluate(models['curriculum'], test[test_seeds[0]], SKIP, EVAL_STEPS, horizon_threshold=HORIZON_THR)
     e1 = evals['curriculum'][0]
     threads = dict(note='curriculum model on the first test dish evaluated with 2 torch threads instead of 1',
@@ -112,9 +121,11 @@ if __name__ == '__main__':
                    max_mse_abs_diff=float(np.max(np.abs(np.array(ev2['curves']['mse']) - e1['curves']['mse']))),
                    forecast_horizon=[e1['forecast_horizon'], ev2['forecast_horizon']])
     res = dict(
-        budget=dict(iters_per_regime=a.iters, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in common.items() if k != 'iters'},
+        budget=dict(iters_per_regime=a.iters, **{k: (list(v) if isinstance(v, tuple) else v) for k,
+                                                 v in common.items() if k != 'iters'},
                     curriculum=f'single for {round(a.iters * 0.5)} iterations, then multi (n in 1..8)',
-                    note='the same iteration budget for each regime; a multi-step iteration costs ~n times a single-step one',
+                    note='the same iteration budget for each regime; a multi-step iteration costs ~n times a '
+                         'single-step one',
                     seconds={r: fits[r].info['seconds'] for r in REGIMES}, torch_threads=1, torch=torch.__version__),
         data=dict(size=SIZE, rates=BZ_DEFAULTS, survival=f'every species has spatial std > 0.05 at step {CHECK_AT}',
                   train_seeds=train_seeds, train_frames=[SKIP, TRAIN_STOP], test_seeds=test_seeds, eval_start=SKIP,
@@ -123,14 +134,17 @@ if __name__ == '__main__':
         model=dict(config=cfg, reasons=why, parameters=sum(p.numel() for p in models['single'].parameters()),
                    init='torch.manual_seed(0) then NCA(**config); the same weights start every regime'),
         table={r: dict(final_train_loss=fits[r].info['final_loss'], **summary(evals[r], EVAL_STEPS)) for r in REGIMES},
-        chaos=dict(note=f'the true simulator from the start frame + U(-{CHAOS_EPS}, {CHAOS_EPS}) noise: the horizon chaos allows at that error',
+        chaos=dict(note=f'the true simulator from the start frame + U(-{CHAOS_EPS}, {CHAOS_EPS}) noise: the horizon '
+                        f'chaos allows at that error',
                    forecast_horizon=[c['forecast_horizon'] for c in chaos], runs=chaos),
         evaluations={r: {str(s): rounded(e) for s, e in zip(test_seeds, evals[r])} for r in REGIMES},
         thread_sensitivity=threads)
     for r in REGIMES:
         save_model(models[r], out / f'bz_{r}.safetensors', **fits[r].info, made_by='scripts/bz_experiment.py',
                    train_seeds=train_seeds, train_frames=[SKIP, TRAIN_STOP])
-        write_csv(out / f'bz_loss_{r}.csv', ['iteration', 'loss'], [(i + 1, f'{l:.6g}') for i, l in enumerate(fits[r].losses)])
+        write_csv(out / f'bz_loss_{r}.csv', ['iteration', 'loss'],
+                  [(i + 1, f'{l:.6g}') for i, l in enumerate(fits[r].losses)])
     res['seconds'] = time.time() - t0
     atomic_write(out / 'bz_results.json', lambda p: Path(p).write_text(json.dumps(res, indent=1)))
-    print(json.dumps(dict(table=res['table'], chaos=res['chaos']['forecast_horizon'], threads=threads, seconds=res['seconds']), indent=1))
+    print(json.dumps(dict(table=res['table'], chaos=res['chaos']['forecast_horizon'], threads=threads,
+                          seconds=res['seconds']), indent=1))

@@ -30,12 +30,12 @@ Back here, with the files that came back in FOLDER (it holds growing-fox/ and gr
 
 On a CPU the same script runs with `--device cpu` (that is how it was tested: it has not yet run on a GPU).
 A run resumed on another device continues the same training with another random stream (nbs/06_morpho).
-"""
+"""  # noqa: E501
 import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAIN = 'from nca_nb.cli import console_main; console_main()'               # main(sys.argv[1:]), and under torchrun a clean exit
+TRAIN = 'from nca_nb.cli import console_main; console_main()'  # main(sys.argv[1:]), and under torchrun a clean exit
 
 
 def train_all(targets, start: Path, work: Path, a) -> dict:
@@ -47,7 +47,9 @@ def train_all(targets, start: Path, work: Path, a) -> dict:
         src = start / f'growing-{t}' / 'checkpoint.safetensors'
         if src.exists(): shutil.copyfile(src, run / 'checkpoint.safetensors')
         else: print(f'{t}: no checkpoint in {src.parent}: training starts from scratch', flush=True)
-        launch = [sys.executable, str(script)] if a.nproc == 1 else [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc-per-node={a.nproc}', str(script)]
+        launch = [sys.executable, str(script)] if a.nproc == 1 else [sys.executable, '-m', 'torch.distributed.run',
+                                                                     '--standalone', f'--nproc-per-node={a.nproc}',
+                                                                     str(script)]
         cmd = [*launch, 'train-growing', '--target', t, '--iters', str(a.iters), '--out', str(run),
                '--device', a.device, '--max-minutes', str(a.minutes), '--checkpoint-every', str(a.checkpoint_every),
                '--threads', str(a.threads), '--keep-every', str(a.keep_every), '--no-progress']
@@ -57,22 +59,31 @@ def train_all(targets, start: Path, work: Path, a) -> dict:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--out', required=True, help='folder for what comes back: growing-{t}/checkpoint.safetensors, metrics.json')
-    p.add_argument('--minutes', type=float, default=7., help='training time of each run (they run at the same time; default 7)')
-    p.add_argument('--iters', type=int, default=8000, help='stop earlier when this many iterations are done (default 8000)')
+    p.add_argument('--out', required=True,
+                   help='folder for what comes back: growing-{t}/checkpoint.safetensors, metrics.json')
+    p.add_argument('--minutes', type=float, default=7.,
+                   help='training time of each run (they run at the same time; default 7)')
+    p.add_argument('--iters', type=int, default=8000,
+                   help='stop earlier when this many iterations are done (default 8000)')
     p.add_argument('--device', default='cuda')
     p.add_argument('--targets', nargs='+', default=['fox', 'cat'])
-    p.add_argument('--start', default=str(ROOT / 'checkpoints'), help='folder holding growing-{t}/checkpoint.safetensors to resume')
+    p.add_argument('--start', default=str(ROOT / 'checkpoints'),
+                   help='folder holding growing-{t}/checkpoint.safetensors to resume')
     p.add_argument('--checkpoint-every', type=int, default=250)
     p.add_argument('--keep-every', type=int, default=250, help='keep every Nth checkpoint (default 250)')
     p.add_argument('--threads', type=int, default=4, help='CPU threads of each training process (default 4)')
-    p.add_argument('--nproc', type=int, default=1, help='processes per target, data-parallel under torchrun, one GPU each (default 1)')
-    p.add_argument('--no-eval', action='store_true', help='skip the evaluation (ship_growing.py computes it here anyway)')
+    p.add_argument('--nproc', type=int, default=1,
+                   help='processes per target, data-parallel under torchrun, one GPU each (default 1)')
+    p.add_argument('--no-eval', action='store_true',
+                   help='skip the evaluation (ship_growing.py computes it here anyway)')
     a = p.parse_args(argv)
     import torch
     if a.device.startswith('cuda') and not torch.cuda.is_available():
-        print('gpu_growing.py: error: no CUDA device here (use --device cpu to try the script on a CPU)', file=sys.stderr); return 2
-    print(json.dumps({'torch': torch.__version__, 'device': torch.cuda.get_device_name() if a.device.startswith('cuda') else 'cpu',
+        print('gpu_growing.py: error: no CUDA device here (use --device cpu to try the script on a CPU)',
+              file=sys.stderr)
+        return 2
+    print(json.dumps({'torch': torch.__version__,
+                      'device': torch.cuda.get_device_name() if a.device.startswith('cuda') else 'cpu',
                       'cpus': os.cpu_count(), 'minutes': a.minutes, 'iters': a.iters}), flush=True)
     out, work = Path(a.out), Path(tempfile.mkdtemp(prefix='gpu-growing-'))
     t0 = time.perf_counter()
@@ -88,13 +99,15 @@ def main(argv=None) -> int:
         if not ck.exists(): continue
         (out / f'growing-{t}').mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ck, out / f'growing-{t}' / 'checkpoint.safetensors')
-        if (ck.parent / 'kept').exists(): shutil.copytree(ck.parent / 'kept', out / f'growing-{t}' / 'kept', dirs_exist_ok=True)
+        if (ck.parent / 'kept').exists(): shutil.copytree(ck.parent / 'kept', out / f'growing-{t}' / 'kept',
+                                                          dirs_exist_ok=True)
         metrics[t] = {'iteration': read_checkpoint(ck)['iteration']}
         if not a.no_eval:
             torch.set_num_threads(max(1, min(8, os.cpu_count() or 1)))
             metrics[t].update(evaluate_growing(model_from_checkpoint(ck), t, seed=0))
     (out / 'metrics.json').write_text(json.dumps(metrics, indent=1) + '\n')
-    print(json.dumps({t: {k: m[k] for k in ('iteration', 'grow_mse_200', 'persist_mse_max', 'regen_mse_200', 'accept') if k in m}
+    print(json.dumps({t: {k: m[k] for k in ('iteration', 'grow_mse_200', 'persist_mse_max', 'regen_mse_200',
+                                            'accept') if k in m}
                       for t, m in metrics.items()}, indent=1))
     shutil.rmtree(work, ignore_errors=True)
     return 0 if all(c == 0 for c in codes.values()) else 1

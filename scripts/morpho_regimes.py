@@ -33,32 +33,45 @@ The paper's protocol (segments start from the truth's recorded 16 channels; its 
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)
 One command runs all of them in that order: python scripts/morpho_regimes.py --all [--quiet] [--threads N] [--out F]
-(the options after --all are added to every call)."""
+(the options after --all are added to every call)."""  # noqa: E501
 import argparse, json, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np, torch
 from nca_nb.core import save_model, load_model, atomic_write, data_dir
 from nca_nb.train import fit, make_strata, data_fingerprint
 from nca_nb.morpho import load_growing
-from nca_nb.morpho_learn import learner_model, morpho_training_data, regime_data, regen_links, evaluate_learned, weights_fingerprint
+from nca_nb.morpho_learn import (
+    learner_model,
+    morpho_training_data,
+    regime_data,
+    regen_links,
+    evaluate_learned,
+    weights_fingerprint,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = data_dir()
 
 def wanted_settings(regime, seed, a, data=None) -> dict:
-    "The training settings of one learner under the arguments `a` (and its training data's fingerprint), as `fit` records them in the model's info."
+    ("The training settings of one learner under the arguments `a` (and its training data's fingerprint), as `fit` "
+        "records them in the model's info.")
     full = a.protocol == 'full'
-    w = dict(regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, lr=a.lr, hidden_cache=not (a.no_hidden_cache or full),
-             seed_share=0. if regime == 'single' else a.seed_share, seed=seed, linked=bool(a.link_regen and regime == 'stratified'),
+    w = dict(regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, lr=a.lr,
+             hidden_cache=not (a.no_hidden_cache or full),
+             seed_share=0. if regime == 'single' else a.seed_share, seed=seed,
+             linked=bool(a.link_regen and regime == 'stratified'),
              protocol=a.protocol, loss_on=a.loss_on)
     if data is not None: w['data_fingerprint'] = data_fingerprint(make_strata(regime_data(data, regime))[0])
     return w
 
 def settings_clash(info: dict, wanted: dict) -> dict:
     "Settings (recorded, wanted) on which a finished model's info differs from `wanted`; empty if none."
-    rec = {k: info.get(k) for k in wanted} | {'linked': bool(info.get('links')), 'seed_share': info.get('seed_share') or 0.,   # older files: no share,
-                                              'protocol': info.get('protocol', 'observed'), 'loss_on': info.get('loss_on', 'visible')}   # the observed protocol
-    if 'data_fingerprint' not in info: rec['data_fingerprint'] = wanted.get('data_fingerprint')   # older files did not record their data
+    rec = {k: info.get(k) for k in wanted} | {'linked': bool(info.get('links')),
+                                              'seed_share': info.get('seed_share') or 0.,   # older files: no share,
+                                              'protocol': info.get('protocol', 'observed'),
+                                              'loss_on': info.get('loss_on', 'visible')}   # the observed protocol
+    # older files did not record their data
+    if 'data_fingerprint' not in info: rec['data_fingerprint'] = wanted.get('data_fingerprint')
     return {k: (rec[k], v) for k, v in wanted.items() if rec[k] != v}
 
 def train_one(target, regime, seed, data, truth, a):
@@ -68,10 +81,12 @@ def train_one(target, regime, seed, data, truth, a):
     wanted = wanted_settings(regime, seed, a, data)
     if not done.exists():
         m = learner_model(seed)
-        r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, lr=a.lr,
+        r = fit(m, regime_data(data, regime), regime=regime, iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max,
+                lr=a.lr,
                 protocol=a.protocol, loss_on=a.loss_on,
                 lr_drop=(0.7, 0.1), hidden_cache=wanted['hidden_cache'], seed_share=wanted['seed_share'],
-                links=regen_links(data) if wanted['linked'] else None, seed=seed, checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
+                links=regen_links(data) if wanted['linked'] else None, seed=seed,
+                checkpoint=runs / f'{target}_{regime}{a.tag}_s{seed}.ckpt.safetensors',
                 checkpoint_every=25, progress=not a.quiet)
         save_model(m, done, **r.info, losses=[round(l, 7) for l in r.losses])
     m = load_model(done)
@@ -82,7 +97,8 @@ def train_one(target, regime, seed, data, truth, a):
 
 def committed_calls() -> list[list[str]]:
     "The calls this docstring lists as making the committed results, as argument lists (without the script)."
-    return [shlex.split(l.split('#')[0])[2:] for l in __doc__.splitlines() if l.strip().startswith('python scripts/morpho_regimes.py')]
+    return [shlex.split(l.split('#')[0])[2:] for l in __doc__.splitlines()
+            if l.strip().startswith('python scripts/morpho_regimes.py')]
 
 def run_all(extra: list[str]) -> int:
     "Run every committed call in order, each with `extra` options added; stop at the first that fails."
@@ -103,18 +119,29 @@ if __name__ == '__main__':
     ap.add_argument('--n-min', type=int, default=1, help='shortest multi-step segment (observed frames; the paper: 64)')
     ap.add_argument('--n-max', type=int, default=48, help='longest multi-step segment (observed frames; the paper: 95)')
     ap.add_argument('--protocol', choices=['observed', 'full'], default='observed',
-                    help="observed: segments start from RGBA, hidden channels inferred; full: from the truth's recorded 16 channels (the paper's protocol)")
-    ap.add_argument('--loss-on', choices=['visible', 'all'], default='visible', help='channels of the loss (all: the full protocol only)')
+                    help="observed: segments start from RGBA, hidden channels inferred; full: from the truth's "
+                         "recorded 16 channels (the paper's protocol)")
+    ap.add_argument('--loss-on', choices=['visible', 'all'], default='visible',
+                    help='channels of the loss (all: the full protocol only)')
     ap.add_argument('--lr', type=float, default=2e-3)
-    ap.add_argument('--no-hidden-cache', action='store_true', help='start every segment from init_state (hidden = 1 where alive), as a rollout from a frame does')
-    ap.add_argument('--seed-share', type=float, default=0., help="share of growth segments that start at the seed (fit's seed_share; multi-step regimes only: a one-frame segment from the seed is no rollout)")
-    ap.add_argument('--link-regen', action='store_true', help="stratified: each regeneration run starts from the learner's own cached hidden state of the frame it was damaged at (fit's links)")
-    ap.add_argument('--ship-variant', action='store_true', help='ship this variant (--tag) too, as nca_nb/data/learned_{target}_{regime}{tag}.safetensors')
+    ap.add_argument('--no-hidden-cache', action='store_true',
+                    help='start every segment from init_state (hidden = 1 where alive), as a rollout from a frame does')
+    ap.add_argument('--seed-share', type=float, default=0.,
+                    help="share of growth segments that start at the seed (fit's seed_share; multi-step regimes only: "
+                         "a one-frame segment from the seed is no rollout)")
+    ap.add_argument('--link-regen', action='store_true',
+                    help="stratified: each regeneration run starts from the learner's own cached hidden state of the "
+                         "frame it was damaged at (fit's links)")
+    ap.add_argument('--ship-variant', action='store_true',
+                    help='ship this variant (--tag) too, as nca_nb/data/learned_{target}_{regime}{tag}.safetensors')
     ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
     ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
-    ap.add_argument('--tag', default='', help='suffix for the results key and file names of a variant (e.g. _n48); variants are shipped only with --ship-variant')
-    ap.add_argument('--out', default=str(DATA / 'morpho_learn_results.json'), help='results JSON (read, updated, rewritten)')
+    ap.add_argument('--tag', default='',
+                    help='suffix for the results key and file names of a variant (e.g. _n48); variants are shipped '
+                         'only with --ship-variant')
+    ap.add_argument('--out', default=str(DATA / 'morpho_learn_results.json'),
+                    help='results JSON (read, updated, rewritten)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     channels = 'all' if a.protocol == 'full' else 'visible'
@@ -130,10 +157,15 @@ if __name__ == '__main__':
                 if done.exists():
                     data = data or morpho_training_data(t, seeds=a.data_seeds, model=truth, channels=channels)
                     if clash := settings_clash(load_model(done).info, wanted_settings(regime, s, a, data)):
-                        sys.exit(f"{done}: this finished model was trained with other settings (recorded, now): {clash}; use another --tag, or delete the file to retrain")
-    res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, protocol=a.protocol, loss_on=a.loss_on, lr=a.lr, lr_drop=[0.7, 0.1], hidden_cache=not (a.no_hidden_cache or a.protocol == 'full'), seed_share=a.seed_share,
-                         eval_seed=a.eval_seed, threads=a.threads,   # the learner seeds that ran are the keys under results
-                         note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones'
+                        sys.exit(f"{done}: this finished model was trained with other settings (recorded, now): "
+                                 f"{clash}; use another --tag, or delete the file to retrain")
+    res['budget' + a.tag] = dict(iters=a.iters, batch=a.batch, n_min=a.n_min, n_max=a.n_max, protocol=a.protocol,
+                                 loss_on=a.loss_on, lr=a.lr, lr_drop=[0.7, 0.1],
+                                 hidden_cache=not (a.no_hidden_cache or a.protocol == 'full'), seed_share=a.seed_share,
+                         # the learner seeds that ran are the keys under results
+                         eval_seed=a.eval_seed, threads=a.threads,
+                         note='same iterations and batch per regime; a multi-step iteration costs about n single-step '
+                              'ones'
                               + ('; seed_share in the multi-step regimes only' if a.seed_share else ''))
     if a.link_regen: res['budget' + a.tag]['link_regen'] = True   # only when used
     res.setdefault('results', {})
@@ -142,10 +174,14 @@ if __name__ == '__main__':
         t0 = time.time()
         data = morpho_training_data(t, seeds=a.data_seeds, model=truth, channels=channels)
         if res.get('data', {}).get(t, {}).get('truth_fingerprint') not in (None, weights_fingerprint(truth)):
-            res['results'].pop(t, None)   # results of learners of an older truth (any regime or variant) are dropped, not mixed in
-        data_key = 'data' if a.data_seeds == ap.get_default('data_seeds') else 'data' + a.tag   # a variant on other data records them beside the main data
-        res.setdefault(data_key, {})[t] = dict(truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
-                                             trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})
+            # results of learners of an older truth (any regime or variant) are dropped, not mixed in
+            res['results'].pop(t, None)
+        # a variant on other data records them beside the main data
+        data_key = 'data' if a.data_seeds == ap.get_default('data_seeds') else 'data' + a.tag
+        res.setdefault(data_key, {})[t] = dict(truth_iterations=truth.info.get('iterations'),
+                                               truth_fingerprint=weights_fingerprint(truth),
+                                             trajectories={k: dict(frames=len(v), phases=v.phases,
+                                                                   params=v.params) for k, v in data.items()})
         for regime in a.regimes:
             for s in a.seeds:
                 t1 = time.time()
@@ -154,12 +190,17 @@ if __name__ == '__main__':
                 metrics = evaluate_learned(m, t, seed=a.eval_seed, truth=truth)
                 step = max(1, len(losses) // 200)
                 res['results'].setdefault(t, {}).setdefault(key, {})[str(s)] = dict(
-                    metrics=metrics, final_loss=float(np.mean(losses[-max(1, len(losses) // 10):])), loss_curve=losses[::step],
+                    metrics=metrics, final_loss=float(np.mean(losses[-max(1, len(losses) // 10):])),
+                    loss_curve=losses[::step],
                     loss_curve_every=step, seconds=round(time.time() - t1, 1),
-                    train_seconds=m.info.get('seconds'))   # seconds: this call (training, or only evaluating a finished run)
+                    # seconds: this call (training, or only evaluating a finished run)
+                    train_seconds=m.info.get('seconds'))
                 if s == a.ship_seed and (not a.tag or a.ship_variant):
                     info = {k: v for k, v in m.info.items() if k != 'losses'}
-                    info.update(target=t, truth_fingerprint=weights_fingerprint(truth), made_by='scripts/morpho_regimes.py')
+                    info.update(target=t, truth_fingerprint=weights_fingerprint(truth),
+                                made_by='scripts/morpho_regimes.py')
                     save_model(m, DATA / f'learned_{t}_{key}.safetensors', **info)
                 atomic_write(out, lambda p: Path(p).write_text(json.dumps(res, indent=1)))
-                print(f"{t} {key} seed {s}: " + ', '.join(f'{k} {v:.4f}' for k, v in metrics.items()) + f" ({time.time() - t1:.0f} s)", flush=True)
+                print(f"{t} {key} seed {s}: " + ', '.join(f'{k} {v:.4f}' for k,
+                                                          v in metrics.items()) + f" ({time.time() - t1:.0f} s)",
+                                                          flush=True)

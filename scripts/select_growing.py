@@ -34,18 +34,22 @@ def main():
     p.add_argument('--target', choices=sorted(EMOJI), required=True)
     p.add_argument('--run', default=None, help='run folder (default runs/growing-TARGET)')
     p.add_argument('--start', type=int, default=0, help='first iteration considered')
-    p.add_argument('--end', type=int, default=None, help='last iteration the choice may fall on (default: the last kept)')
+    p.add_argument('--end', type=int, default=None,
+                   help='last iteration the choice may fall on (default: the last kept)')
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2], help='selection seeds')
-    p.add_argument('--heldout', type=int, nargs='+', default=[3, 4, 5, 6, 7, 8, 9], help='seeds for checking the choice')
+    p.add_argument('--heldout', type=int, nargs='+', default=[3, 4, 5, 6, 7, 8, 9],
+                   help='seeds for checking the choice')
     p.add_argument('--out', default=None, help='default results/growing_selection/TARGET.json')
     a = p.parse_args()
     torch.set_num_threads(1)
     run = Path(a.run or ROOT / 'runs' / f'growing-{a.target}')
-    out = Path(a.out or ROOT / 'results' / 'growing_selection' / f'{a.target}.json'); out.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out or ROOT / 'results' / 'growing_selection' / f'{a.target}.json')
+    out.parent.mkdir(parents=True, exist_ok=True)
     old = json.loads(out.read_text()) if out.exists() else {}
     rows = {int(k): v for k, v in old.get('rows', {}).items()} if old.get('seeds') == a.seeds else {}
     kept = {it: f for it, f in kept_checkpoints(run).items() if it >= a.start}
-    if not kept: raise SystemExit(f'{run}/kept holds no checkpoint from iteration {a.start} on (train with --keep-every N)')
+    if not kept: raise SystemExit(f'{run}/kept holds no checkpoint from iteration {a.start} on (train with '
+                                  f'--keep-every N)')
     for it, f in kept.items():
         if it in rows: continue
         rows[it] = scores(model_from_checkpoint(f), a.target, a.seeds)
@@ -53,11 +57,14 @@ def main():
     best = choose_checkpoint(rows, a.end)
     heldout = scores(model_from_checkpoint(kept[best]), a.target, a.heldout) if best is not None else None
     res = dict(target=a.target, run=str(run.relative_to(ROOT) if run.is_relative_to(ROOT) else run), seeds=a.seeds,
-               rule='among checkpoints passing all three acceptance tests for every selection seed, the lowest worst persistence MSE',
-               rows={str(k): rows[k] for k in sorted(rows)}, end=a.end, chosen=best, heldout_seeds=a.heldout, heldout=heldout)
+               rule='among checkpoints passing all three acceptance tests for every selection seed, the lowest worst '
+                    'persistence MSE',
+               rows={str(k): rows[k] for k in sorted(rows)}, end=a.end, chosen=best, heldout_seeds=a.heldout,
+               heldout=heldout)
     atomic_write(out, lambda q: Path(q).write_text(json.dumps(res, indent=1) + '\n'))
     n_ok = sum(all(r['passes']) for r in rows.values())
-    print(f'{a.target}: {n_ok} of {len(rows)} checkpoints pass for seeds {a.seeds}; chosen (up to {a.end or max(rows)}): {best}' +
+    print(f'{a.target}: {n_ok} of {len(rows)} checkpoints pass for seeds {a.seeds}; chosen (up to '
+          f'{a.end or max(rows)}): {best}' +
           (f"; held-out seeds {a.heldout}: {sum(heldout['passes'])} of {len(a.heldout)} pass, "
            f"worst persistence {max(heldout['persist_mse_max']):.5f}" if heldout else '') + f' -> {out}')
 

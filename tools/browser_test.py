@@ -65,12 +65,15 @@ class Checks:
 
 
 def open_page(browser, url: str, base: str, check: Checks, name: str, js: bool = True):
-    "Open `url` in a new page, recording failed, foreign and error requests and JavaScript errors; returns (page, problems)."
+    ("Open `url` in a new page, recording failed, foreign and error requests and JavaScript errors; returns (page, "
+        "problems).")
     page = browser.new_page(viewport={'width': 1280, 'height': 900}, java_script_enabled=js)
     problems = []
     page.on('requestfailed', lambda r: problems.append(f'failed: {r.url[:120]} ({r.failure})'))
     page.on('response', lambda r: r.status >= 400 and problems.append(f'HTTP {r.status}: {r.url[:120]}'))
-    page.on('request', lambda r: not (r.url.startswith(base) or r.url.startswith('data:')) and problems.append(f'not local: {r.url[:120]}'))
+    page.on('request',
+            lambda r: not (r.url.startswith(base) or r.url.startswith('data:'))
+                and problems.append(f'not local: {r.url[:120]}'))
     page.on('pageerror', lambda e: problems.append(f'JavaScript error: {e}'))
     resp = page.goto(url, wait_until='load')
     page.wait_for_load_state('networkidle')
@@ -78,7 +81,11 @@ def open_page(browser, url: str, base: str, check: Checks, name: str, js: bool =
     return page, problems
 
 
-REMOTE = re.compile(r'<(?:script|img|iframe|audio|video|source)\b[^>]*\bsrc=["\']?(?:https?:)?//|<link\b[^>]*\bhref=["\']?(?:https?:)?//[^>]*>|@import\s+url\(\s*["\']?(?:https?:)?//', re.I)
+REMOTE = re.compile(
+    r'<(?:script|img|iframe|audio|video|source)\b[^>]*\bsrc=["\']?(?:https?:)?//|'
+    r'<link\b[^>]*\bhref=["\']?(?:https?:)?//[^>]*>|@import\s+url\(\s*["\']?(?:https?:)?//',
+    re.I,
+)
 
 def check_offline(site: Path, check: Checks):
     "Every page and stylesheet of the site, read as text: nothing that a browser would load from another host."
@@ -86,15 +93,20 @@ def check_offline(site: Path, check: Checks):
     for f in sorted(site.rglob('*')):
         if f.suffix in ('.html', '.css') and f.is_file():
             for m in REMOTE.finditer(f.read_text(encoding='utf-8', errors='replace')):
-                if 'rel="stylesheet"' in m.group(0) or not m.group(0).startswith('<link'): bad.append(f'{f.relative_to(site)}: {m.group(0)[:80]}')
+                if 'rel="stylesheet"' in m.group(0) or not m.group(0).startswith('<link'):
+                    bad.append(f'{f.relative_to(site)}: {m.group(0)[:80]}')
     pages = len(list(site.glob('*.html')))
-    check(not bad, f'site: {pages} pages and their stylesheets load nothing from another host' + (f': {bad[:5]}' if bad else ''))
+    check(not bad,
+          f'site: {pages} pages and their stylesheets load nothing from another host' + (f': {bad[:5]}' if bad else ''))
 
 
 def check_images(page, check: Checks, name: str, at_least: int = 0):
-    imgs = page.eval_on_selector_all('img', 'els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight, e.getBoundingClientRect().width, (e.currentSrc || e.src).slice(0, 60)])')
+    imgs = page.eval_on_selector_all('img',
+                                     'els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight, '
+                                     'e.getBoundingClientRect().width, (e.currentSrc || e.src).slice(0, 60)])')
     bad = [i for i in imgs if not (i[0] and i[1] > 0 and i[2] > 0)]
-    check(len(imgs) >= at_least and not bad, f'{name}: {len(imgs)} images, all loaded with a non-zero size' + (f'; bad: {bad[:3]}' if bad else ''))
+    check(len(imgs) >= at_least and not bad,
+          f'{name}: {len(imgs)} images, all loaded with a non-zero size' + (f'; bad: {bad[:3]}' if bad else ''))
     return imgs
 
 
@@ -116,11 +128,12 @@ def check_players(page, check: Checks, shots: Path):
         if i == 0:
             p.screenshot(path=str(shots / 'player-moved.png'))
             p.evaluate("e => e.scrollIntoView({block: 'center'})")
-            page.screenshot(path=str(shots / 'widgets-player.png'))   # the player on its docs page, site chrome included
+            page.screenshot(path=str(shots / 'widgets-player.png'))  # the player on its docs page, site chrome included
         title = (p.locator('.nca-title').first.text_content() if p.locator('.nca-title').count() else f'player {i}')
         check(after[0] == str(max(1, top // 2)) and after[1] != before[1] and after[2] != before[2],
               f'widgets page: player {i} ({title}): slider moved from frame {before[0]} to {after[0]} of {top}; '
-              f'image source {"changed" if after[1] != before[1] else "UNCHANGED"}, pixels {"changed" if after[2] != before[2] else "UNCHANGED"}')
+              f'image source {"changed" if after[1] != before[1] else "UNCHANGED"}, pixels '
+              f'{"changed" if after[2] != before[2] else "UNCHANGED"}')
     if n:
         p = players.nth(0); p.scroll_into_view_if_needed()
         f0 = p.locator('img').get_attribute('data-frame')
@@ -130,7 +143,8 @@ def check_players(page, check: Checks, shots: Path):
 
 
 def live_list(beside: bool = False) -> list:
-    "The live pages that the docs build embeds (`LIVE` of tools/build_docs.py), as paths in the site; or the pairs shown side by side."
+    ("The live pages that the docs build embeds (`LIVE` of tools/build_docs.py), as paths in the site; or the pairs "
+        "shown side by side.")
     sys.path.insert(0, str(ROOT / 'tools'))
     from build_docs import LIVE
     if beside: return [(f"live/{d['beside']}.html", f"live/{d['page']}.html") for d in LIVE if d.get('beside')]
@@ -139,28 +153,41 @@ def live_list(beside: bool = False) -> list:
 
 def section_shot(page, selector: str, path: Path):
     "Screenshot the part of the page from the first to the last element matching `selector`."
-    top, bottom, left, right = page.evaluate("""s => { const r = [...document.querySelectorAll(s)].map(e => e.getBoundingClientRect());
+    top, bottom, left, right = page.evaluate(
+        """s => { const r = [...document.querySelectorAll(s)].map(e => e.getBoundingClientRect());
         return [Math.min(...r.map(b => b.top)), Math.max(...r.map(b => b.bottom)), Math.min(...r.map(b => b.left)), Math.max(...r.map(b => b.right))]
-            .map((v, i) => v + (i < 2 ? scrollY : scrollX)) }""", selector)
-    page.screenshot(path=str(path), full_page=True, clip=dict(x=max(0, left - 8), y=max(0, top - 8), width=right - left + 16, height=bottom - top + 16))
+            .map((v, i) => v + (i < 2 ? scrollY : scrollX)) }""",  # noqa: E501
+        selector,
+    )
+    page.screenshot(path=str(path), full_page=True, clip=dict(x=max(0, left - 8), y=max(0, top - 8),
+                                                              width=right - left + 16, height=bottom - top + 16))
 
 
 def check_live(page, problems: list, check: Checks, shots: Path):
-    "The live players of the web page: embedded, fitting, running, playing; a click erases a disc on the fox; the frames' errors and requests are seen."
+    ("The live players of the web page: embedded, fitting, running, playing; a click erases a disc on the fox; the "
+        "frames' errors and requests are seen.")
     frames = page.locator('.nca-live iframe')
-    srcs = [frames.nth(i).get_attribute('src').split('#')[0] for i in range(frames.count())]   # `#paused`: a player that starts paused
+    # `#paused`: a player that starts paused
+    srcs = [frames.nth(i).get_attribute('src').split('#')[0] for i in range(frames.count())]
     want = live_list()
-    check(sorted(srcs) == sorted(want), f'web page: {len(srcs)} live players embedded, one for each live page built ({len(want)})'
+    check(sorted(srcs) == sorted(want),
+          f'web page: {len(srcs)} live players embedded, one for each live page built ({len(want)})'
           + ('' if sorted(srcs) == sorted(want) else f': embedded {srcs}, built {want}'))
-    rows = page.eval_on_selector_all('.nca-live', """els => els.map(e => [...e.querySelectorAll('iframe')].map(f => {
-        const r = f.getBoundingClientRect(); return [f.getAttribute('src').split('#')[0], r.left, r.top, r.right] }))""")
+    rows = page.eval_on_selector_all(
+        '.nca-live',
+        """els => els.map(e => [...e.querySelectorAll('iframe')].map(f => {
+        const r = f.getBoundingClientRect(); return [f.getAttribute('src').split('#')[0], r.left, r.top, r.right] }))""",  # noqa: E501
+    )
     for pair in live_list(beside=True):
         check(any([f[0] for f in row] == list(pair) for row in rows), f'web page: {pair[0]} and {pair[1]} share a row')
     for row in rows:
         names = ', '.join(f[0] for f in row)
         width = max(f[3] for f in row) - min(f[1] for f in row)
-        level = len(row) < 2 or (len({round(f[2]) for f in row}) == 1 and all(a[3] <= b[1] for a, b in zip(row, row[1:])))
-        check(level and width <= 900, f'web page: {names}: ' + ('one player' if len(row) < 2 else 'side by side' if level else 'NOT side by side') + f', {width:.0f} px wide'
+        level = len(row) < 2 or (len({round(f[2]) for f in row}) == 1 and all(a[3] <= b[1] for a,
+                                                                              b in zip(row, row[1:])))
+        check(level and width <= 900,
+              f'web page: {names}: ' + ('one player' if len(row) < 2 else 'side by side' if level
+                                        else 'NOT side by side') + f', {width:.0f} px wide'
               + ('' if width <= 900 else ' (WIDER than a 900 px column)'))
     for i, src in enumerate(srcs):
         el = frames.nth(i)
@@ -168,16 +195,21 @@ def check_live(page, problems: list, check: Checks, shots: Path):
         f = el.element_handle().content_frame()
         try:
             f.wait_for_function('() => window.nca && document.readyState === "complete"', timeout=30_000)
-            if f.locator('#nca-play').text_content() == 'Play': f.locator('#nca-play').click()   # a player that starts paused: its Play button
+            # a player that starts paused: its Play button
+            if f.locator('#nca-play').text_content() == 'Play': f.locator('#nca-play').click()
             f.wait_for_function('() => nca.steps() > 0', timeout=30_000)
-        except Exception as e: check(False, f'web page: {src} runs (window.nca steps): {str(e).splitlines()[0]}'); continue
-        sw, cw, sh, ch = f.evaluate('(d => [d.scrollWidth, d.clientWidth, d.scrollHeight, d.clientHeight])(document.documentElement)')
+        except Exception as e:
+            check(False, f'web page: {src} runs (window.nca steps): {str(e).splitlines()[0]}'); continue
+        sw, cw, sh, ch = f.evaluate('(d => [d.scrollWidth, d.clientWidth, d.scrollHeight, '
+                                    'd.clientHeight])(document.documentElement)')
         check(sw <= cw and sh <= ch, f'web page: {src} fits its iframe (content {sw}x{sh}, frame {cw}x{ch})')
         canvas = f.locator('#nca-canvas')
         s0, a = f.evaluate('nca.steps()'), canvas.screenshot()
         page.wait_for_timeout(1000)
         s1, b = f.evaluate('nca.steps()'), canvas.screenshot()
-        check(s1 > s0 and a != b, f'web page: {src} plays: steps {s0} -> {s1} in a second, canvas pixels {"changed" if a != b else "UNCHANGED"}')
+        check(s1 > s0 and a != b,
+              f'web page: {src} plays: steps {s0} -> {s1} in a second, canvas pixels '
+              f'{"changed" if a != b else "UNCHANGED"}')
         f.evaluate('nca.pause()')   # spare the CPU for the next ones
     fox = page.frame_locator('iframe[src="live/fox.html"]')
     f = page.locator('iframe[src="live/fox.html"]').element_handle().content_frame()
@@ -190,23 +222,29 @@ def check_live(page, problems: list, check: Checks, shots: Path):
         cw, ch = f.evaluate("(c => [c.clientWidth, c.clientHeight])(document.getElementById('nca-canvas'))")
         fox.locator('#nca-canvas').click(position=dict(x=(cx + .5) / W * cw, y=(cy + .5) / H * ch))
         after = f.evaluate('nca.state()')
-        d2 = [(i % W - cx) ** 2 + (i // W - cy) ** 2 for i in range(H * W)]      # cells whose centre is exactly r away may go either way
-        disc = [i for i in range(H * W) if d2[i] < radius ** 2]                   # (the pointer's position in cells is a float)
+        # cells whose centre is exactly r away may go either way
+        d2 = [(i % W - cx) ** 2 + (i // W - cy) ** 2 for i in range(H * W)]
+        disc = [i for i in range(H * W) if d2[i] < radius ** 2]  # (the pointer's position in cells is a float)
         erased = all(v == 0 for i in disc for v in after[i * C:(i + 1) * C])
         kept = all(after[i * C:(i + 1) * C] == before[i * C:(i + 1) * C] for i in range(H * W) if d2[i] > radius ** 2)
         alive = sum(before[i * C + 3] > .1 for i in disc)
-        white = f.evaluate(f"[...document.getElementById('nca-canvas').getContext('2d').getImageData({cx}, {cy}, 1, 1).data]")
+        white = f.evaluate(f"[...document.getElementById('nca-canvas').getContext('2d').getImageData({cx}, {cy}, 1, "
+                           f"1).data]")
         page.locator('iframe[src="live/fox.html"]').screenshot(path=str(shots / 'web-live-damage.png'))
         check(alive > len(disc) // 2 and erased and kept and white == [255, 255, 255, 255],
-              f'web page: a click on the fox ({W}x{H}, grown 200 steps) at cell ({cx}, {cy}) erased a disc of radius {radius}: '
+              f'web page: a click on the fox ({W}x{H}, grown 200 steps) at cell ({cx}, {cy}) erased a disc of radius '
+              f'{radius}: '
               f'{alive} of its {len(disc)} cells were alive, {"all now zero" if erased else "NOT all zero"}, '
               f'the other cells {"untouched" if kept else "CHANGED"}, pixel at the centre {white}')
         n = len(problems)
-        f.evaluate("setTimeout(() => { throw new Error('nca-probe error') }); fetch('http://nca-probe.invalid/').catch(() => 0)")
+        f.evaluate("setTimeout(() => { throw new Error('nca-probe error') }); "
+                   "fetch('http://nca-probe.invalid/').catch(() => 0)")
         page.wait_for_timeout(1500)
         caught = problems[n:]
         del problems[n:]
-        got_err, got_req = any('nca-probe error' in p for p in caught), any('not local' in p and 'nca-probe.invalid' in p for p in caught)
+        got_err, got_req = any('nca-probe error' in p for p in caught), any('not local' in p
+                                                                            and 'nca-probe.invalid' in p
+                                                                                for p in caught)
         check(got_err and got_req, f"web page: a probe error and a probe request from the fox's frame are caught "
               f"(error {'caught' if got_err else 'MISSED'}, request {'caught' if got_req else 'MISSED'})")
     else: check(False, 'web page: live/fox.html is embedded and runs')
@@ -216,14 +254,21 @@ def check_live(page, problems: list, check: Checks, shots: Path):
 def check_nojs(browser, base: str, check: Checks, shots: Path):
     "The web page with JavaScript off: the iframes are hidden and each player's static picture shows instead."
     page, problems = open_page(browser, base + 'web.html', base, check, 'web page without JavaScript', js=False)
-    shown = page.eval_on_selector_all('.nca-live iframe', 'els => els.filter(e => e.getBoundingClientRect().width > 0).length')
-    imgs = page.eval_on_selector_all('.nca-live img', 'els => els.map(e => [e.getAttribute("src"), e.complete && e.naturalWidth > 0, e.getBoundingClientRect().width])')
+    shown = page.eval_on_selector_all('.nca-live iframe',
+                                      'els => els.filter(e => e.getBoundingClientRect().width > 0).length')
+    imgs = page.eval_on_selector_all('.nca-live img',
+                                     'els => els.map(e => [e.getAttribute("src"), e.complete && e.naturalWidth > 0, '
+                                     'e.getBoundingClientRect().width])')
     want = [p.replace('.html', '.png') for p in live_list()]
     good = sorted(i[0] for i in imgs if i[1] and i[2] > 0)
-    check(shown == 0 and good == sorted(want), f'web page without JavaScript: {shown} iframes shown, {len(good)} of {len(want)} static pictures loaded and shown'
+    check(shown == 0 and good == sorted(want),
+          f'web page without JavaScript: {shown} iframes shown, {len(good)} of {len(want)} static pictures loaded and '
+          f'shown'
           + ('' if good == sorted(want) else f': {imgs}'))
     if imgs: section_shot(page, '.nca-live', shots / 'web-nojs.png')
-    check(not problems, 'web page without JavaScript: no failed, foreign or error requests' + (f': {problems[:5]}' if problems else ''))
+    check(not problems,
+          'web page without JavaScript: no failed, foreign or error requests' + (f': {problems[:5]}' if problems
+              else ''))
     page.close()
 
 
@@ -336,7 +381,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--no-build', action='store_true', help='test the site already built in --site')
     ap.add_argument('--site', default=str(ROOT / '_docs'), help='the built site (default _docs/)')
-    ap.add_argument('--shots', default=str(ROOT / '_site' / 'screenshots'), help='where screenshots go (default _site/screenshots/)')
+    ap.add_argument('--shots', default=str(ROOT / '_site' / 'screenshots'),
+                    help='where screenshots go (default _site/screenshots/)')
     a = ap.parse_args()
     site, shots = Path(a.site), Path(a.shots)
     if not a.no_build:
@@ -357,7 +403,8 @@ def main():
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             print(f'browser: {browser.version} at {chromium}; site {site} served at {base}', flush=True)
-            for name, path, at_least in (('home page', 'index.html', 0), ('widgets page', 'widgets.html', 1), ('web page', 'web.html', 1)):
+            for name, path, at_least in (('home page', 'index.html', 0), ('widgets page', 'widgets.html', 1),
+                                         ('web page', 'web.html', 1)):
                 page, problems = open_page(browser, base + path, base, check, name)
                 check_images(page, check, name, at_least)
                 if path == 'index.html': check_notebook_links(page, base, site, check)
@@ -367,7 +414,9 @@ def main():
                 if path == 'web.html':
                     check_live(page, problems, check, shots)
                 page.screenshot(path=str(shots / path.replace('.html', '.png')), full_page=True)
-                check(not problems, f'{name}: no failed, foreign or error requests and no JavaScript errors' + (f': {problems[:5]}' if problems else ''))
+                check(not problems,
+                      f'{name}: no failed, foreign or error requests and no JavaScript errors'
+                          + (f': {problems[:5]}' if problems else ''))
                 page.close()
             check_nojs(browser, base, check, shots)
             check_layout(browser, base, site, check, shots)
@@ -375,7 +424,8 @@ def main():
     finally:
         srv.shutdown()
     n_fail = sum(l.startswith('FAIL') for l in check.lines)
-    print(f'browser test: {len(check.lines) - n_fail} passed, {n_fail} failed ({time.time() - t0:.0f} s); screenshots in {os.path.relpath(shots, ROOT)}/')
+    print(f'browser test: {len(check.lines) - n_fail} passed, {n_fail} failed ({time.time() - t0:.0f} s); screenshots '
+          f'in {os.path.relpath(shots, ROOT)}/')
     sys.exit(0 if check.ok else 1)
 
 

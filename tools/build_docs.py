@@ -36,18 +36,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def tolerate_import_cells():
-    "Make nbdev's `exec_show_docs` skip (with a warning) a failing cell that it runs only because the cell imports something."
+    ("Make nbdev's `exec_show_docs` skip (with a warning) a failing cell that it runs only because the cell imports "
+        "something.")
     import nbdev.processors as P
     if getattr(P.exec_show_docs, '_tolerant', False): return
     run = P.exec_show_docs.__call__
     def call(self, cell):
         try: return run(self, cell)
         except Exception as e:
-            needed = cell.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'} or P._show_docs(cell.parsed_() or [])
+            needed = cell.directives_.keys() & {'export', 'exports', 'exporti',
+                                                'exec_doc'} or P._show_docs(cell.parsed_() or [])
             if needed: raise
             self.k.exc = None   # else the next cell, even one nbdev does not run, reports this error again
             print(f'docs: warning: skipped a cell nbdev runs for its imports, which failed without the cells it needs '
-                  f'(keep imports in cells of their own):\n  {str(e).splitlines()[0]}\n  {str(e).splitlines()[-1]}', flush=True)
+                  f'(keep imports in cells of their own):\n  {str(e).splitlines()[0]}\n  {str(e).splitlines()[-1]}',
+                  flush=True)
     P.exec_show_docs.__call__, P.exec_show_docs._tolerant = call, True
 
 
@@ -71,7 +74,8 @@ def classes_as_classes():
 
 
 def nbdev_process(root: Path) -> tuple[Path, object]:
-    "Run nbdev's docs preprocessing (nbdev-proc-nbs) serially without the Quarto installer; returns the _proc folder and the config."
+    ("Run nbdev's docs preprocessing (nbdev-proc-nbs) serially without the Quarto installer; returns the _proc folder "
+        "and the config.")
     os.chdir(root)
     import nbdev.quarto as q
     q._ensure_quarto = lambda: None   # never try to download Quarto: it is not used here
@@ -119,7 +123,8 @@ def stage(cache: Path, dest: Path, site_url: str) -> dict:
 REMOTE_IMPORT = re.compile(r'@import\s+url\(\s*["\']?https?://[^)]*\)\s*;?')
 
 def strip_remote_imports(site: Path) -> list[Path]:
-    "Remove CSS `@import url(https://...)` (the theme's web fonts) from the site's stylesheets; returns the files changed."
+    ("Remove CSS `@import url(https://...)` (the theme's web fonts) from the site's stylesheets; returns the files "
+        "changed.")
     changed = []
     for css in site.rglob('*.css'):
         text = css.read_text(encoding='utf-8')
@@ -132,11 +137,13 @@ KATEX_CDN = re.compile(r'https://cdn\.jsdelivr\.net/npm/katex@[\d.]+/dist/([\w./
 KATEX_LOCAL = Path('/usr/share/javascript/katex')   # Debian's libjs-katex
 
 def vendor_katex(site: Path, katex: Path = KATEX_LOCAL) -> int:
-    "Serve KaTeX from the site (site_libs/katex/) instead of its CDN; returns the pages changed (0 and a note without libjs-katex)."
+    ("Serve KaTeX from the site (site_libs/katex/) instead of its CDN; returns the pages changed (0 and a note without "
+        "libjs-katex).")
     pages = [p for p in site.rglob('*.html') if KATEX_CDN.search(p.read_text(encoding='utf-8'))]
     if not pages: return 0
     if not (katex / 'katex.min.js').exists():
-        print(f'docs: note: {len(pages)} page(s) with maths load KaTeX from its CDN; apt-get install -y libjs-katex to serve it from the site')
+        print(f'docs: note: {len(pages)} page(s) with maths load KaTeX from its CDN; apt-get install -y libjs-katex to '
+              f'serve it from the site')
         return 0
     dest = site / 'site_libs' / 'katex'
     shutil.copytree(katex, dest, dirs_exist_ok=True)
@@ -147,22 +154,29 @@ def vendor_katex(site: Path, katex: Path = KATEX_LOCAL) -> int:
     return len(pages)
 
 
-# The live players embedded in the web page (nbs/16_web.ipynb, its section "Live on this page" links to live/<page>.html and
-# live/<page>.png): `model` in nca_nb/data/; `init` None for the model's seed, else (a function of nca_nb, its arguments,
+# The live players embedded in the web page (nbs/16_web.ipynb, its section "Live on this page" links to live/<page>.html
+# and
+# live/<page>.png): `model` in nca_nb/data/; `init` None for the model's seed, else (a function of nca_nb, its
+# arguments,
 # the frame to start from); `grid` the grid (default: export_web's); `px` screen pixels per cell; `still` the steps run
-# (seed 0) for the static picture shown without JavaScript; `beside` the page it sits beside (tools/browser_test.py checks).
+# (seed 0) for the static picture shown without JavaScript; `beside` the page it sits beside (tools/browser_test.py
+# checks).
 LIVE = [
     dict(page='fox', model='growing_fox', title='The fox: the ground truth', px=5, still=200),
-    dict(page='fox_learned', model='learned_fox_stratified_full', grid=(72, 72), beside='fox', title='The fox: learned from its frames', px=5, still=200),
+    dict(page='fox_learned', model='learned_fox_stratified_full', grid=(72, 72), beside='fox',
+         title='The fox: learned from its frames', px=5, still=200),
     dict(page='cat', model='growing_cat', title='The cat: the ground truth', px=5, still=200),
-    dict(page='cat_learned', model='learned_cat_stratified_full', grid=(72, 72), beside='cat', title='The cat: learned from its frames', px=5, still=200),
+    dict(page='cat_learned', model='learned_cat_stratified_full', grid=(72, 72), beside='cat',
+         title='The cat: learned from its frames', px=5, still=200),
     dict(page='life_gun', model='life', init=('nca_nb.life.simulate_life', dict(pattern='gun', size=64, steps=1), 0),
          title='Learned Life: a Gosper glider gun', px=6, still=60),
     dict(page='bz', model='bz_multi', init=('nca_nb.bz.simulate_bz', dict(size=64, steps=200, every=200), 1),
          title='Learned BZ: from a BZ frame', px=6, still=0),
 ]
-LIVE_CSS = 'body{{margin:6px;font-size:13px}}h1{{font-size:1.1em;margin:0 0 .4em}}.row{{margin:.3em 0}}.note{{font-size:.8em}}' \
-           '#nca-canvas{{width:{w}px!important;height:{h}px!important}}'   # the docs' iframes are narrower than a page of its own
+LIVE_CSS = (
+    'body{{margin:6px;font-size:13px}}h1{{font-size:1.1em;margin:0 0 .4em}}.row{{margin:.3em 0}}.note{{font-size:.8em}}'
+    '#nca-canvas{{width:{w}px!important;height:{h}px!important}}'
+)  # the docs' iframes are narrower than a page of its own
 
 def live_pages(dest: Path, live: list[dict] = LIVE) -> list[Path]:
     "Write each of `live` as a live page (`export_web`) and its static picture (PNG) into `dest`; returns the pages."
@@ -182,14 +196,18 @@ def live_pages(dest: Path, live: list[dict] = LIVE) -> list[Path]:
                 init = Path(tmp) / f"{d['page']}.npz"
                 getattr(importlib.import_module(mod), name)(**kw).save(init)
             with contextlib.redirect_stdout(io.StringIO()):   # export_web's line names the temporary folder
-                page = export_web(model, dest / f"{d['page']}.html", init=init, size=d.get('grid'), title=d['title'], frame=frame)
+                page = export_web(model, dest / f"{d['page']}.html", init=init, size=d.get('grid'), title=d['title'],
+                                  frame=frame)
             x0 = initial_state(model, init, frame, d.get('grid'))[0]
             _, H, W = x0.shape
             text = page.read_text(encoding='utf-8')
-            page.write_text(text.replace('</head>', f"<style>{LIVE_CSS.format(w=W * d['px'], h=H * d['px'])}</style></head>", 1), encoding='utf-8')
+            page.write_text(text.replace('</head>',
+                                         f"<style>{LIVE_CSS.format(w=W * d['px'], h=H * d['px'])}</style></head>", 1),
+                                         encoding='utf-8')
             x = model.rollout(x0[None], d['still'], seed=0)[0] if d['still'] else x0
             rgb = (to_rgb(x, model.n_visible).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
-            Image.fromarray(rgb).resize((W * d['px'], H * d['px']), Image.NEAREST).save(dest / f"{d['page']}.png", optimize=True)
+            Image.fromarray(rgb).resize((W * d['px'], H * d['px']), Image.NEAREST).save(dest / f"{d['page']}.png",
+                optimize=True)
             pages.append(page)
     return pages
 
@@ -199,7 +217,8 @@ def build(root: Path = ROOT, out: Path | None = None, quiet: bool = False) -> Pa
     t0 = time.time()
     cache, cfg = nbdev_process(root)
     out = Path(out) if out else Path(cfg.doc_path)
-    if not quiet: print(f'docs: notebooks processed into {cache.relative_to(root)}/ ({time.time() - t0:.0f} s)', flush=True)
+    if not quiet: print(f'docs: notebooks processed into {cache.relative_to(root)}/ ({time.time() - t0:.0f} s)',
+                        flush=True)
     with tempfile.TemporaryDirectory(prefix='nca_nb-docs-') as tmp:
         src = Path(tmp) / 'site'
         stage(cache, src, str(cfg.doc_host) + str(cfg.doc_baseurl))
@@ -216,7 +235,8 @@ def build(root: Path = ROOT, out: Path | None = None, quiet: bool = False) -> Pa
         if out.exists(): shutil.rmtree(out)
         shutil.move(str(built), str(out))
     pages = sorted(p.name for p in out.glob('*.html'))
-    if not quiet: print(f'docs: {len(pages)} pages in {os.path.relpath(out, root)}/ ({time.time() - t0:.0f} s): {", ".join(pages)}')
+    if not quiet: print(f'docs: {len(pages)} pages in {os.path.relpath(out, root)}/ ({time.time() - t0:.0f} s): '
+                        f'{", ".join(pages)}')
     return out
 
 

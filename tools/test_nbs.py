@@ -19,7 +19,8 @@ def main():
     from nbdev.test import test_nb
     cfg = get_config(ROOT)
     skip = [f for f in str(cfg.tst_flags).split() if f not in a.flags.split()]
-    files = [Path(f).resolve() for f in a.notebooks] or sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+    files = [Path(f).resolve() for f in a.notebooks] or sorted(p for p in (ROOT / 'nbs').glob('*.ipynb')
+                                                               if not p.name.startswith('_'))
     passed, failed = [], []
     for f in files:
         print(f'{f.name} ...', flush=True)
