@@ -23,6 +23,8 @@ from .train import fit, FitConfig
 from .evaluate import evaluate
 from .rule import recover_rule, rule_table
 
-_all_ = ['NCA', 'seed_state', 'damage', 'rollout', 'save_model', 'load_model', 'to_rgb', 'Trajectory', 'read_frames', 'read_trajectory',
-         'write_frames', 'simulate', 'simulate_life', 'simulate_bz', 'simulate_morpho', 'load_growing', 'train_growing', 'fit', 'FitConfig',
+_all_ = ['NCA', 'seed_state', 'damage', 'rollout', 'save_model', 'load_model', 'to_rgb', 'Trajectory', 'read_frames',
+         'read_trajectory',
+         'write_frames', 'simulate', 'simulate_life', 'simulate_bz', 'simulate_morpho', 'load_growing', 'train_growing',
+         'fit', 'FitConfig',
          'evaluate', 'recover_rule', 'rule_table']

@@ -50,22 +50,27 @@ class BZStepper:
         n, kw = self.chunk, dict(device=device, dtype=dtype)
         self.rows, self.mean = torch.empty(n, 3, H, W + 2, **kw), torch.empty(n, 3, H, W, **kw)
         al, be, ga = self.alpha, self.beta, self.gamma
-        self.terms = ((0, 1, 2, al, ga), (1, 2, 0, be, al), (2, 0, 1, ga, be))   # (u, v, w, kv, kw): u' = ū + kv ū v̄ − kw ū w̄
+        # (u, v, w, kv, kw): u' = ū + kv ū v̄ − kw ū w̄
+        self.terms = ((0, 1, 2, al, ga), (1, 2, 0, be, al), (2, 0, 1, ga, be))
         self._plans = {}
 
     def _plan(self, p: torch.Tensor, q: torch.Tensor):
-        "Every view one step from `p` into `q` needs, made once per pair of buffers: slicing costs as much as a small operation."
+        ("Every view one step from `p` into `q` needs, made once per pair of buffers: slicing costs as much as a small "
+            "operation.")
         key = (p.data_ptr(), q.data_ptr(), p.shape, q.shape, p.stride(), q.stride())
         if key not in self._plans:
             B, _, H2, W2 = self.shape[0], 3, self.shape[2] + 2, self.shape[3] + 2
-            if p.shape != (B, 3, H2, W2) or q.shape != p.shape: raise ValueError(f"padded BZ buffers must be {(B, 3, H2, W2)}, not {tuple(p.shape)}, {tuple(q.shape)}")
+            if p.shape != (B, 3, H2, W2) or q.shape != p.shape:
+                raise ValueError(f"padded BZ buffers must be {(B, 3, H2, W2)}, not {tuple(p.shape)}, {tuple(q.shape)}")
             chunks = []
             for i in range(0, B, self.chunk):
                 pc, qc = p[i:i + self.chunk], q[i:i + self.chunk]
                 r, m = self.rows[:pc.shape[0]], self.mean[:pc.shape[0]]
                 out = qc[:, :, 1:-1, 1:-1]
-                react = [(out[:, i], m[:, u], m[:, v], m[:, w], kv, -kw) for i, (u, v, w, kv, kw) in enumerate(self.terms)]
-                chunks.append(((pc[:, :, :-2], pc[:, :, 1:-1], pc[:, :, 2:]), r, (r[..., :-2], r[..., 1:-1], r[..., 2:]), m, react, out))
+                react = [(out[:, i], m[:, u], m[:, v], m[:, w], kv, -kw) for i,
+                         (u, v, w, kv, kw) in enumerate(self.terms)]
+                chunks.append(((pc[:, :, :-2], pc[:, :, 1:-1], pc[:, :, 2:]), r, (r[..., :-2], r[..., 1:-1],
+                    r[..., 2:]), m, react, out))
             if len(self._plans) > 8: self._plans.clear()
             self._plans[key] = (chunks, _edge_copies(q))
         return self._plans[key]
@@ -144,9 +149,11 @@ def bz_run(x: torch.Tensor, steps: int, alpha: float = 1.2, beta: float = 1., ga
     return out
 
 def bz_init(size, batch: int = 1, seed: int = 0, device=None) -> torch.Tensor:
-    "A `(batch, 3, H, W)` state with a, b, c uniform in [0, 1), reproducibly from `seed`; `size` is `H` (square) or `(H, W)`."
+    ("A `(batch, 3, H, W)` state with a, b, c uniform in [0, 1), reproducibly from `seed`; `size` is `H` (square) or "
+        "`(H, W)`.")
     H, W = (size, size) if np.ndim(size) == 0 else size
-    if int(H) != H or int(W) != W or H < 1 or W < 1: raise ValueError(f"a BZ grid needs a positive whole size, not {size}")
+    if int(H) != H or int(W) != W or H < 1 or W < 1:
+        raise ValueError(f"a BZ grid needs a positive whole size, not {size}")
     g = torch.Generator().manual_seed(int(seed))
     return torch.rand(int(batch), 3, int(H), int(W), generator=g).to(device)
 
@@ -161,7 +168,8 @@ def autocorrelation(a: torch.Tensor, lag: int = 4) -> float:
 # %% ../nbs/04_bz.ipynb #5726cc65
 def bz_colour(frames: torch.Tensor, species: int = 0, cmap: str = 'inferno') -> torch.Tensor:
     "RGB `(..., 3, H, W)` in [0, 1]: species `species` (0 = a) of BZ frames `(..., 3, H, W)` through colormap `cmap`."
-    lut = torch.tensor(matplotlib.colormaps[cmap](np.linspace(0, 1, 256))[:, :3], dtype=torch.float32, device=frames.device)
+    lut = torch.tensor(matplotlib.colormaps[cmap](np.linspace(0, 1, 256))[:, :3], dtype=torch.float32,
+                       device=frames.device)
     idx = (frames[..., species, :, :].clamp(0, 1) * 255).round().long()
     return lut[idx].movedim(-1, -3)
 
@@ -172,7 +180,8 @@ def show_bz(frames: torch.Tensor, titles=None, species: int = 0, cmap: str = 'in
 # %% ../nbs/04_bz.ipynb #60b15981
 def simulate_bz(size=128, steps: int = 300, alpha: float = 1.2, beta: float = 1., gamma: float = 1., seed: int = 0,
                 every: int = 1, device=None, progress: bool = False) -> Trajectory:
-    "Simulate Turner's BZ model on a `size`² torus (or `(H, W)`) from uniform noise: a `Trajectory` of frames 0, every, …, steps."
+    ("Simulate Turner's BZ model on a `size`² torus (or `(H, W)`) from uniform noise: a `Trajectory` of frames 0, "
+        "every, …, steps.")
     x = bz_init(size, 1, seed, device)
     frames = bz_run(x, steps, alpha, beta, gamma, every=every, progress=progress)[:, 0].cpu()
     al, be, ga = _rates(alpha, beta, gamma)

@@ -6,7 +6,8 @@ Docs: https://nca-nb.github.io/nca_nb/cli.html.md"""
 
 # %% ../nbs/90_cli.ipynb #72b0b46c
 from __future__ import annotations
-import argparse, contextlib, dataclasses, importlib, importlib.util, inspect, io, json, os, platform, re, sys, traceback, typing
+import argparse, contextlib, dataclasses, importlib, importlib.util, inspect, io, json, os, platform, re, sys, \
+    traceback, typing
 
 # %% auto #0
 __all__ = ['COMMANDS', 'USER_ERRORS', 'available', 'main', 'console_main', 'check_device', 'info', 'info_main', 'run_captured',
@@ -21,13 +22,15 @@ COMMANDS = {
     'rollout': ('nca_nb.evaluate:rollout_main', 'run a model from a frame and write the frames'),
     'evaluate': ('nca_nb.evaluate:evaluate_main', 'compare a model with true frames; print metrics as JSON'),
     'rule': ('nca_nb.rule:rule_main', 'read the Life-like rule (B.../S...) a binary model implements'),
-    'export-web': ('nca_nb.web:web_main', 'write one HTML file that runs a model live in the browser (click to damage)'),
+    'export-web': ('nca_nb.web:web_main',
+                   'write one HTML file that runs a model live in the browser (click to damage)'),
     'demo': ('nca_nb.demo:demo_main', 'the main job: learn the Game of Life from frames, write a report'),
 }
 "Subcommand name -> (`module:function` taking argv, one-line help)."
 
 USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError)
-"What bad input or a bad path raises anywhere in the package: one line and exit code 2. Anything else is a bug and keeps its traceback."
+("What bad input or a bad path raises anywhere in the package: one line and exit code 2. Anything else is a bug and "
+    "keeps its traceback.")
 
 def available() -> dict:
     "The subcommands whose module is present in this installation."
@@ -42,13 +45,17 @@ def _usage() -> str:
     return f"usage: nca-nb COMMAND [options]   (nca-nb COMMAND --help for its options)\n\ncommands:\n{rows}\n"
 
 def _out_of_memory(e: BaseException) -> str | None:
-    "A one-line description if `e` is an allocator's out-of-memory error (Python's, torch's CPU or CUDA allocator), else None."
+    ("A one-line description if `e` is an allocator's out-of-memory error (Python's, torch's CPU or CUDA allocator), "
+        "else None.")
     msg = str(e).strip()
-    if not (isinstance(e, MemoryError) or isinstance(e, RuntimeError) and re.search(r"can't allocate memory|not enough memory|out of memory", msg, re.I)):
+    if not (isinstance(e, MemoryError) or isinstance(e,
+        RuntimeError) and re.search(r"can't allocate memory|not enough memory|out of memory", msg, re.I)):
         return None
-    m = re.search(r'tried to allocate (\d+) bytes|tried to allocate ([\d.]+ ?[KMGT]i?B)', msg, re.I)   # CPU: bytes; CUDA: 'Tried to allocate 2.00 GiB'
+    # CPU: bytes; CUDA: 'Tried to allocate 2.00 GiB'
+    m = re.search(r'tried to allocate (\d+) bytes|tried to allocate ([\d.]+ ?[KMGT]i?B)', msg, re.I)
     size = (f'{int(m[1]) / 1e9:.3g} GB' if m[1] else m[2]) if m else None
-    return 'out of memory' + (f' (it tried to allocate {size})' if size else '') + ': use smaller frames, fewer steps or a smaller --batch/--crop'
+    return 'out of memory' + (f' (it tried to allocate {size})' if size
+                              else '') + ': use smaller frames, fewer steps or a smaller --batch/--crop'
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `nca-nb` console script."
@@ -72,14 +79,16 @@ def _in_process_group() -> bool:
     return dist is not None and dist.is_available() and dist.is_initialized()
 
 def console_main() -> None:
-    "The `nca-nb` console script: `main`; under torchrun it leaves the process group and exits at once with `main`'s code."
+    ("The `nca-nb` console script: `main`; under torchrun it leaves the process group and exits at once with `main`'s "
+        "code.")
     try: code = main()
     except BaseException:
         if not _in_process_group(): raise
         traceback.print_exc(); code = 1
-    if _in_process_group():                             # a process that exits with gloo's or nccl's threads alive can abort in
+    if _in_process_group():  # a process that exits with gloo's or nccl's threads alive can abort in
         with contextlib.suppress(Exception): sys.modules['torch.distributed'].destroy_process_group()
-        sys.stdout.flush(); sys.stderr.flush()          # its shutdown (SIGABRT: 'terminate called without an active exception'),
+        # its shutdown (SIGABRT: 'terminate called without an active exception'),
+        sys.stdout.flush(); sys.stderr.flush()
         os._exit(code)                                  # losing its exit code: skip the interpreter's teardown
     sys.exit(code)
 
@@ -89,7 +98,8 @@ def check_device(spec: str):
     try: d = torch.device(spec)
     except (RuntimeError, TypeError): d = None
     if d is None or d.type not in ('cpu', 'cuda'): raise ValueError(f"--device {spec!r}: expected cpu, cuda or cuda:N")
-    if d.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"--device {spec}: CUDA is not available here (use --device cpu)")
+    if d.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"--device {spec}: CUDA is not available here (use --device cpu)")
     if d.type == 'cuda' and (d.index or 0) >= torch.cuda.device_count():
         raise ValueError(f"--device {spec}: there are {torch.cuda.device_count()} CUDA device(s), numbered from 0")
     return d
@@ -137,7 +147,8 @@ def _option_type(t):
     return args[0] if args else t
 
 def config_options(p: argparse.ArgumentParser, cls, skip=(), defaults: dict | None = None) -> None:
-    "Add an option `--field-name` to `p` for each field of dataclass `cls` not in `skip`: type, default (or `defaults[name]`) and help from the field."
+    ("Add an option `--field-name` to `p` for each field of dataclass `cls` not in `skip`: type, default (or "
+        "`defaults[name]`) and help from the field.")
     hints, helps = typing.get_type_hints(cls), field_help(cls)
     for f in dataclasses.fields(cls):
         if f.name in skip: continue

@@ -39,13 +39,16 @@ KERNELS = {
 def expand_perception(names) -> list[str]:
     "Kernel names from a perception spec: a list/tuple or comma string; `sobel` expands to both directions."
     if isinstance(names, str): names = [n.strip() for n in names.split(',') if n.strip()]
-    if not isinstance(names, (list, tuple)): raise ValueError(f"the perception must be a list of kernel names, not {reprlib.repr(names)}")
+    if not isinstance(names, (list, tuple)):
+        raise ValueError(f"the perception must be a list of kernel names, not {reprlib.repr(names)}")
     out = []
     for n in names:
         if not isinstance(n, str): raise ValueError(f"perception kernel names are strings, not {reprlib.repr(n)}")
         ks = ['sobel_x', 'sobel_y'] if n == 'sobel' else [n]
         for k in ks:
-            if k not in KERNELS: raise ValueError(f"unknown perception kernel {reprlib.repr(k)}; choose from {sorted(KERNELS)} or 'sobel'")
+            if k not in KERNELS:
+                raise ValueError(f"unknown perception kernel {reprlib.repr(k)}; choose from {sorted(KERNELS)} or "
+                                 f"'sobel'")
             if k not in out: out.append(k)
     if not out: raise ValueError("the perception needs at least one fixed kernel (e.g. 'identity')")
     return out
@@ -68,7 +71,8 @@ def alive_mask(alpha: torch.Tensor, threshold: float = 0.1, padding: str = 'zero
     return dilate(alpha > threshold, padding)
 
 def live_cells(x: torch.Tensor, n_visible: int = 4, threshold: float = 0.1) -> torch.Tensor:
-    "Boolean `(..., H, W)`: the cells of states `x` `(..., C, H, W)` whose own alpha (channel `n_visible-1`) exceeds `threshold`."
+    ("Boolean `(..., H, W)`: the cells of states `x` `(..., C, H, W)` whose own alpha (channel `n_visible-1`) exceeds "
+        "`threshold`.")
     return x[..., n_visible - 1, :, :] > threshold
 
 # %% ../nbs/00_core.ipynb #7e1095f6
@@ -87,9 +91,12 @@ class NCA(nn.Module):
                  substeps: int = 1,         # NCA steps per observed frame (used when learning from frames)
                 ):
         super().__init__()
-        c = check_config(dict(channels=channels, n_visible=n_visible, hidden=hidden, perception=perception, learned_filters=learned_filters,
-                              padding=padding, fire_rate=fire_rate, alive_masking=alive_masking, alive_threshold=alive_threshold, substeps=substeps))
-        for k, v in c.items(): setattr(self, k, v)    # checked and normalised: ints, floats, a bool, the expanded kernel names
+        c = check_config(dict(channels=channels, n_visible=n_visible, hidden=hidden, perception=perception,
+                              learned_filters=learned_filters,
+                              padding=padding, fire_rate=fire_rate, alive_masking=alive_masking,
+                              alive_threshold=alive_threshold, substeps=substeps))
+        # checked and normalised: ints, floats, a bool, the expanded kernel names
+        for k, v in c.items(): setattr(self, k, v)
         C, L = self.channels, self.learned_filters
         k = torch.stack([KERNELS[n] for n in self.perception])               # (K,3,3)
         self.register_buffer('kernel', k.repeat(C, 1, 1)[:, None], persistent=False)  # (C*K,1,3,3)
@@ -97,14 +104,17 @@ class NCA(nn.Module):
         self.w1 = nn.Conv2d(C * (len(self.perception) + L), self.hidden, 1)
         self.w2 = nn.Conv2d(self.hidden, C, 1)
         nn.init.zeros_(self.w2.weight); nn.init.zeros_(self.w2.bias)
-        self.fast = False  # the fused step (see below): the same function in other float rounding; trainers switch it on
-        self.batch_rows = None  # (offset, total): a state holds these rows of a batch split across processes; fire masks are drawn for all
+        # the fused step (see below): the same function in other float rounding; trainers switch it on
+        self.fast = False
+        # (offset, total): a state holds these rows of a batch split across processes; fire masks are drawn for all
+        self.batch_rows = None
         self.to(memory_format=torch.channels_last)  # channels-last: ~2x faster perception on CPU (bench/core_bench.py)
 
     @property
     def config(self) -> dict:
         "The constructor arguments, JSON-serialisable: `NCA(**m.config)` builds the same architecture."
-        return dict(channels=self.channels, n_visible=self.n_visible, hidden=self.hidden, perception=list(self.perception),
+        return dict(channels=self.channels, n_visible=self.n_visible, hidden=self.hidden,
+                    perception=list(self.perception),
                     learned_filters=self.learned_filters, padding=self.padding, fire_rate=self.fire_rate,
                     alive_masking=self.alive_masking, alive_threshold=self.alive_threshold, substeps=self.substeps)
 
@@ -129,8 +139,10 @@ def _n_params(c: dict) -> int:
     return C * L * 9 + n_in * H + H + H * C + C
 
 def check_config(cfg: dict, where: str = '', complete: bool = False) -> dict:
-    "`NCA` arguments `cfg` checked (names, types, ranges, `MODEL_LIMITS`) and normalised; else one `ValueError` naming the field (after `where`). `complete`: all must be given."
-    if not isinstance(cfg, dict): raise ValueError(f"the config must be a dict of NCA arguments, not {type(cfg).__name__}")
+    ("`NCA` arguments `cfg` checked (names, types, ranges, `MODEL_LIMITS`) and normalised; else one `ValueError` "
+        "naming the field (after `where`). `complete`: all must be given.")
+    if not isinstance(cfg, dict):
+        raise ValueError(f"the config must be a dict of NCA arguments, not {type(cfg).__name__}")
     sig = inspect.signature(NCA.__init__).parameters
     names = [k for k in sig if k != 'self']
     for k in cfg:
@@ -142,8 +154,10 @@ def check_config(cfg: dict, where: str = '', complete: bool = False) -> dict:
     for k in ('channels', 'n_visible', 'hidden', 'learned_filters', 'substeps'):
         if isinstance(c[k], (bool, np.bool_)) or not isinstance(c[k], numbers.Integral): bad(k, 'an integer')
         c[k] = int(c[k])
-    for k, lo, hi in [('channels', 1, MODEL_LIMITS['channels']), ('n_visible', 1, c['channels']), ('hidden', 1, MODEL_LIMITS['hidden']),
-                      ('learned_filters', 0, MODEL_LIMITS['learned_filters']), ('substeps', 1, MODEL_LIMITS['substeps'])]:
+    for k, lo, hi in [('channels', 1, MODEL_LIMITS['channels']), ('n_visible', 1, c['channels']),
+                      ('hidden', 1, MODEL_LIMITS['hidden']),
+                      ('learned_filters', 0, MODEL_LIMITS['learned_filters']),
+                      ('substeps', 1, MODEL_LIMITS['substeps'])]:
         if not lo <= c[k] <= hi: bad(k, f"in {lo}..{hi}" + (' (the channels)' if k == 'n_visible' else ''))
     for k in ('fire_rate', 'alive_threshold'):
         if isinstance(c[k], (bool, np.bool_)) or not isinstance(c[k], numbers.Real): bad(k, 'a number')
@@ -153,11 +167,13 @@ def check_config(cfg: dict, where: str = '', complete: bool = False) -> dict:
     if not 0 <= c['fire_rate'] <= 1: bad('fire_rate', 'in [0, 1]')
     if not isinstance(c['alive_masking'], (bool, np.bool_)): bad('alive_masking', 'true or false')
     c['alive_masking'] = bool(c['alive_masking'])
-    if not isinstance(c['padding'], str) or c['padding'] not in ('zeros', 'circular'): bad('padding', "'zeros' or 'circular'")
+    if not isinstance(c['padding'], str) or c['padding'] not in ('zeros', 'circular'):
+        bad('padding', "'zeros' or 'circular'")
     try: c['perception'] = expand_perception(c['perception'])
     except ValueError as e: raise ValueError(f"{where}perception: {e}") from None
     if (n := _n_params(c)) > MODEL_LIMITS['parameters']:
-        raise ValueError(f"{where}channels, hidden, perception and learned_filters give {n:,} parameters, over the limit of {MODEL_LIMITS['parameters']:,}")
+        raise ValueError(f"{where}channels, hidden, perception and learned_filters give {n:,} parameters, over the "
+                         f"limit of {MODEL_LIMITS['parameters']:,}")
     return c
 
 # %% ../nbs/00_core.ipynb #b2e30178
@@ -186,16 +202,19 @@ def _update(self: NCA, y: torch.Tensor) -> torch.Tensor:
     return dx.view(B, H, W, self.channels).permute(0, 3, 1, 2)
 
 def _fire(self: NCA, x: torch.Tensor, generator, fire_rate: float) -> torch.Tensor | None:
-    "The boolean `(B,1,H,W)` mask of the cells that update (None if all do); drawn for the whole batch when `x` is a share of one."
+    ("The boolean `(B,1,H,W)` mask of the cells that update (None if all do); drawn for the whole batch when `x` is a "
+        "share of one.")
     if fire_rate >= 1: return None
     B, _, H, W = x.shape
     off, total = self.batch_rows or (0, B)
     return (torch.rand(total, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate)[off:off + B]
 
-def _step(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None, fire_rate: float | None = None) -> torch.Tensor:
+def _step(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None,
+          fire_rate: float | None = None) -> torch.Tensor:
     "One NCA step of state `x` (B, C, H, W); `generator` makes the stochastic update reproducible."
     fire_rate = self.fire_rate if fire_rate is None else fire_rate
-    if self.fast and self.learned is None and x.device.type == 'cpu': return _fused_step(self, x, _fire(self, x, generator, fire_rate))
+    if self.fast and self.learned is None and x.device.type == 'cpu':
+        return _fused_step(self, x, _fire(self, x, generator, fire_rate))
     a = self.n_visible - 1
     if self.alive_masking: pre = alive_mask(x[:, a:a + 1], self.alive_threshold, self.padding)
     dx = self.update(self.perceive(x))
@@ -221,14 +240,17 @@ def _dilate_hw(m: torch.Tensor, circular: bool) -> torch.Tensor:
 
 def _kernel_taps(names) -> list:
     "Per perception kernel, its nonzero taps `(row, col, weight)`."
-    return [[(i, j, float(k[i, j])) for i in range(3) for j in range(3) if k[i, j] != 0] for k in (KERNELS[n] for n in names)]
+    return [[(i, j, float(k[i, j])) for i in range(3) for j in range(3) if k[i,
+        j] != 0] for k in (KERNELS[n] for n in names)]
 
 def _live_box(pre: torch.Tensor, grow: int = 2):
-    "Rows and columns `(r0, r1, c0, c1)` of the True cells of `pre` (B,H,W) over the batch, grown by `grow` and clipped; None if none."
+    ("Rows and columns `(r0, r1, c0, c1)` of the True cells of `pre` (B,H,W) over the batch, grown by `grow` and "
+        "clipped; None if none.")
     r, c = pre.any(2).any(0).nonzero(), pre.any(1).any(0).nonzero()
     if r.numel() == 0: return None
     H, W = pre.shape[1:]
-    return max(int(r[0]) - grow, 0), min(int(r[-1]) + 1 + grow, H), max(int(c[0]) - grow, 0), min(int(c[-1]) + 1 + grow, W)
+    return max(int(r[0]) - grow, 0), min(int(r[-1]) + 1 + grow, H), max(int(c[0]) - grow, 0), min(int(c[-1]) + 1 + grow,
+        W)
 
 def _perceive_rows(xc: torch.Tensor, taps, circular: bool) -> torch.Tensor:
     "Perception of a channels-last `(B,h,w,C)` grid by shifted adds: `(B·h·w, K·C)` rows, kernel-major."
@@ -254,7 +276,10 @@ def _perceive_rows_T(gy: torch.Tensor, taps, shape, circular: bool) -> torch.Ten
         out = out.clone()
         out[:, 0] += gp[:, -1, 1:-1]; out[:, -1] += gp[:, 0, 1:-1]
         out[:, :, 0] += gp[:, 1:-1, -1]; out[:, :, -1] += gp[:, 1:-1, 0]
-        out[:, 0, 0] += gp[:, -1, -1]; out[:, 0, -1] += gp[:, -1, 0]; out[:, -1, 0] += gp[:, 0, -1]; out[:, -1, -1] += gp[:, 0, 0]
+        out[:, 0, 0] += gp[:, -1, -1]
+        out[:, 0, -1] += gp[:, -1, 0]
+        out[:, -1, 0] += gp[:, 0, -1]
+        out[:, -1, -1] += gp[:, 0, 0]
     return out
 
 # %% ../nbs/00_core.ipynb #0bc29b8e
@@ -293,7 +318,8 @@ def _fused_forward(x, W1k, b1, W2, b2, fire, taps, a: int, thr: float, circular:
     return out.permute(0, 3, 1, 2), (box, idx, m, z, hh)
 
 class _FusedStep(torch.autograd.Function):
-    "`_fused_forward` with a backward that reuses the kept MLP inputs: five matrix products and the transposed perception."
+    ("`_fused_forward` with a backward that reuses the kept MLP inputs: five matrix products and the transposed "
+        "perception.")
     @staticmethod
     def forward(ctx, x, W1k, b1, W2, b2, fire, taps, a, thr, circular, alive):
         out, kept = _fused_forward(x, W1k, b1, W2, b2, fire, taps, a, thr, circular, alive)
@@ -307,7 +333,9 @@ class _FusedStep(torch.autograd.Function):
     def backward(ctx, g_out):
         B, C, H, W = ctx.shape
         rest = (None,) * 6
-        if not ctx.kept: return (torch.zeros_like(g_out), *(torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.weights)) + rest   # zeros, as the reference: Adam still steps
+        if not ctx.kept:
+            # zeros, as the reference: Adam still steps
+            return (torch.zeros_like(g_out), *(torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.weights)) + rest
         W1k, W2, z, hh = ctx.saved_tensors
         idx, m, K = ctx.idx, ctx.m, len(ctx.taps)
         r0, r1, c0, c1 = ctx.box; h, w = r1 - r0, c1 - c0
@@ -350,7 +378,8 @@ def seed_state(h: int, w: int, channels: int = 16, n_visible: int = 4, batch: in
     return x
 
 def circle_mask(h: int, w: int, cx, cy, r, device=None) -> torch.Tensor:
-    "Boolean `(N,1,h,w)` discs with centres `(cx, cy)` and radii `r` in [-1, 1] grid coordinates (scalars or N-vectors)."
+    ("Boolean `(N,1,h,w)` discs with centres `(cx, cy)` and radii `r` in [-1, 1] grid coordinates (scalars or "
+        "N-vectors).")
     cx, cy, r = (torch.as_tensor(v, dtype=torch.float32, device=device).reshape(-1, 1, 1, 1) for v in (cx, cy, r))
     ys = torch.linspace(-1, 1, h, device=device).view(1, 1, h, 1)
     xs = torch.linspace(-1, 1, w, device=device).view(1, 1, 1, w)
@@ -360,7 +389,8 @@ STANDARD_DAMAGE = (0., 0., 0.3)
 "The damage the experiments score regeneration after: a disc of radius 0.3 at the centre, `(cx, cy, r)`."
 
 def damage(x: torch.Tensor, cx=STANDARD_DAMAGE[0], cy=STANDARD_DAMAGE[1], r=STANDARD_DAMAGE[2]) -> torch.Tensor:
-    "A copy of `x` with every channel zeroed inside the disc(s) `(cx, cy, r)` ([-1, 1] coordinates, x to the right, y down)."
+    ("A copy of `x` with every channel zeroed inside the disc(s) `(cx, cy, r)` ([-1, 1] coordinates, x to the right, y "
+        "down).")
     return x * ~circle_mask(x.shape[-2], x.shape[-1], cx, cy, r, device=x.device)
 
 def random_damage(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -378,12 +408,14 @@ def _generator(seed: int | None, generator: torch.Generator | None, device) -> t
 
 def rollout(model: NCA, x: torch.Tensor, steps: int, frames: bool = False, every: int = 1, keep: int | None = None,
             grad: bool = False, seed: int | None = None, generator: torch.Generator | None = None, callback=None):
-    "Run `model` for `steps` steps from `x`; the final state, or `(T, B, keep, H, W)` frames 0, every, 2·every, … if `frames`."
+    ("Run `model` for `steps` steps from `x`; the final state, or `(T, B, keep, H, W)` frames 0, every, 2·every, … if "
+        "`frames`.")
     check_state(x, model.channels)
     if steps < 0: raise ValueError(f"steps must be >= 0, not {steps}")
     if every < 1: raise ValueError(f"every must be >= 1, not {every}")
     keep = model.channels if keep is None else keep
-    if not 1 <= keep <= model.channels: raise ValueError(f"keep must be in 1..{model.channels} (the channels), not {keep}")
+    if not 1 <= keep <= model.channels:
+        raise ValueError(f"keep must be in 1..{model.channels} (the channels), not {keep}")
     g = _generator(seed, generator, x.device)
     x = x.contiguous(memory_format=torch.channels_last)
     with torch.set_grad_enabled(grad):
@@ -397,7 +429,8 @@ def rollout(model: NCA, x: torch.Tensor, steps: int, frames: bool = False, every
 NCA.rollout = rollout
 
 def normalise_grads(params) -> None:
-    "Divide each parameter's gradient by its own norm (+1e-8), in place: the original's per-variable normalisation, used by every trainer."
+    ("Divide each parameter's gradient by its own norm (+1e-8), in place: the original's per-variable normalisation, "
+        "used by every trainer.")
     with torch.no_grad():
         for p in params:
             if p.grad is not None: p.grad.div_(p.grad.norm() + 1e-8)
@@ -407,11 +440,11 @@ def atomic_write(path, write) -> Path:
     "Call `write(tmp_path)`, flush the file to disk, then rename it onto `path`, so readers never see half a file."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = str(path.parent / f'.{path.name}.{os.urandom(6).hex()}.tmp')
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)     # the umask applies: the mode any new file gets here
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies: the mode any new file gets here
     mode = os.fstat(fd).st_mode & 0o777; os.close(fd)
     try:
         write(tmp)
-        os.chmod(tmp, mode)                                                # a writer may have replaced the file (safetensors: 0600)
+        os.chmod(tmp, mode)  # a writer may have replaced the file (safetensors: 0600)
         fd = os.open(tmp, os.O_RDONLY)
         try: os.fsync(fd)
         finally: os.close(fd)
@@ -428,7 +461,8 @@ def atomic_write(path, write) -> Path:
 def write_csv(path, header, rows) -> Path:
     "Write a CSV file (`header`, then `rows`) atomically."
     def write(p):
-        with open(p, 'w', newline='') as fh: w = csv.writer(fh, lineterminator='\n'); w.writerow(header); w.writerows(rows)
+        with open(p, 'w', newline='') as fh:
+            w = csv.writer(fh, lineterminator='\n'); w.writerow(header); w.writerows(rows)
     return atomic_write(path, write)
 
 def fingerprint(*parts) -> str:
@@ -448,30 +482,38 @@ def save_model(model: NCA, path, **info) -> Path:
     return atomic_write(path, lambda p: save_file(sd, p, metadata=meta))
 
 def read_safetensors(path, fmt: str, what: str, tensors: bool = True) -> tuple[dict, dict | None]:
-    "Metadata (and tensors) of a `.safetensors` file written with `format=fmt`; one clear error if it is missing, unreadable or another kind of `what`."
+    ("Metadata (and tensors) of a `.safetensors` file written with `format=fmt`; one clear error if it is missing, "
+        "unreadable or another kind of `what`.")
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such {what}")
     try:
         with safe_open(str(path), framework='pt') as f: meta = f.metadata() or {}
         t = load_file(str(path)) if tensors else None
     except Exception as e: raise ValueError(f"{path}: not a readable .safetensors {what} ({e})") from None
-    if meta.get('format') != fmt: raise ValueError(f"{path}: not an nca_nb {what} (its metadata says format {_show(meta.get('format'))}, not {fmt!r})")
+    if meta.get('format') != fmt:
+        raise ValueError(f"{path}: not an nca_nb {what} (its metadata says format {_show(meta.get('format'))}, not "
+                         f"{fmt!r})")
     return meta, t
 
 def metadata_json(meta: dict, key: str, path, default: dict | None = None) -> dict:
-    "The JSON object stored under `key` in a file's metadata (`default` if absent and given); else one `ValueError` naming the file and the field."
+    ("The JSON object stored under `key` in a file's metadata (`default` if absent and given); else one `ValueError` "
+        "naming the file and the field.")
     if key not in meta:
         if default is not None: return default
         raise ValueError(f"{path}: the metadata has no {key!r}")
     try: v = json.loads(meta[key])
-    except (ValueError, RecursionError) as e: raise ValueError(f"{path}: metadata {key!r} is not valid JSON ({e})") from None
-    if not isinstance(v, dict): raise ValueError(f"{path}: metadata {key!r} must be a JSON object, not {type(v).__name__}")
+    except (ValueError, RecursionError) as e:
+        raise ValueError(f"{path}: metadata {key!r} is not valid JSON ({e})") from None
+    if not isinstance(v, dict):
+        raise ValueError(f"{path}: metadata {key!r} must be a JSON object, not {type(v).__name__}")
     return v
 
 def optimizer_tensors(opt) -> tuple[dict, list]:
-    "An optimiser's state as flat tensors `opt.<param index>.<name>` and its param groups (JSON-serialisable), for a checkpoint."
+    ("An optimiser's state as flat tensors `opt.<param index>.<name>` and its param groups (JSON-serialisable), for a "
+        "checkpoint.")
     sd = opt.state_dict()
-    t = {f'opt.{i}.{k}': torch.as_tensor(v).detach().cpu().reshape(-1 if k == 'step' else torch.as_tensor(v).shape).contiguous()
+    t = {f'opt.{i}.{k}': torch.as_tensor(v).detach().cpu().reshape(-1 if k == 'step'
+                                                                   else torch.as_tensor(v).shape).contiguous()
          for i, st in sd['state'].items() for k, v in st.items()}
     return t, [{k: (list(v) if isinstance(v, tuple) else v) for k, v in g.items()} for g in sd['param_groups']]
 
@@ -488,19 +530,26 @@ def restore_optimizer(opt, tensors: dict, groups: list) -> None:
 _FLOAT_DTYPES = ('F16', 'BF16', 'F32', 'F64')   # safetensors' names of the floating-point dtypes
 
 def read_metadata(path) -> dict:
-    "The checked `config` and `info` of a model file; its tensors' names, shapes and dtypes are checked against the config without loading them."
+    ("The checked `config` and `info` of a model file; its tensors' names, shapes and dtypes are checked against the "
+        "config without loading them.")
     meta, _ = read_safetensors(path, 'nca_nb.NCA', 'model file', tensors=False)
     raw, info = metadata_json(meta, 'config', path), metadata_json(meta, 'info', path, default={})
     try: cfg = check_config(raw, 'config.', complete=True)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
-    with torch.device('meta'): want = {k: tuple(v.shape) for k, v in NCA(**cfg).state_dict().items()}   # shapes only: no memory
-    with safe_open(str(path), framework='pt') as f: have = {k: (tuple(f.get_slice(k).get_shape()), f.get_slice(k).get_dtype()) for k in f.keys()}
+    # shapes only: no memory
+    with torch.device('meta'): want = {k: tuple(v.shape) for k, v in NCA(**cfg).state_dict().items()}
+    with safe_open(str(path), framework='pt') as f:
+        have = {k: (tuple(f.get_slice(k).get_shape()), f.get_slice(k).get_dtype()) for k in f.keys()}
     for k in want:
-        if k not in have: raise ValueError(f"{path}: tensor {k!r} is missing (the config's model has {', '.join(want)})")
+        if k not in have:
+            raise ValueError(f"{path}: tensor {k!r} is missing (the config's model has {', '.join(want)})")
     for k, (shape, dtype) in have.items():
-        if k not in want: raise ValueError(f"{path}: unexpected tensor {_show(k)} (the config's model has {', '.join(want)})")
-        if shape != want[k]: raise ValueError(f"{path}: tensor {k!r} has shape {_show(shape)}, but the config needs {want[k]}")
-        if dtype not in _FLOAT_DTYPES: raise ValueError(f"{path}: tensor {k!r} has dtype {dtype}; weights are floating point")
+        if k not in want:
+            raise ValueError(f"{path}: unexpected tensor {_show(k)} (the config's model has {', '.join(want)})")
+        if shape != want[k]:
+            raise ValueError(f"{path}: tensor {k!r} has shape {_show(shape)}, but the config needs {want[k]}")
+        if dtype not in _FLOAT_DTYPES:
+            raise ValueError(f"{path}: tensor {k!r} has dtype {dtype}; weights are floating point")
     return {'config': cfg, 'info': info}
 
 def load_model(path, device='cpu') -> NCA:
@@ -530,7 +579,9 @@ def free_memory(device='cpu') -> int | None:
     "Bytes free on `device`: CUDA's free memory, or the system's MemAvailable (None where the system does not say)."
     d = torch.device(device)
     if d.type == 'cuda': return torch.cuda.mem_get_info(d)[0]
-    try: return next(int(l.split()[1]) * 1024 for l in Path('/proc/meminfo').read_text().splitlines() if l.startswith('MemAvailable:'))
+    try:
+        return next(int(l.split()[1]) * 1024 for l in Path('/proc/meminfo').read_text().splitlines()
+                    if l.startswith('MemAvailable:'))
     except (OSError, StopIteration, ValueError): return None
 
 def _in_notebook() -> bool:
@@ -546,8 +597,10 @@ def _interactive() -> bool:
     return _in_notebook() or sys.stdout.isatty()
 
 class progress:
-    "Iterate over `items` showing progress: a bar when interactive, else a plain line every `every` of the way; nothing if `quiet`."
-    def __init__(self, items, quiet: bool = False, label: str = '', every: float = 0.1, interactive: bool | None = None):
+    ("Iterate over `items` showing progress: a bar when interactive, else a plain line every `every` of the way; "
+        "nothing if `quiet`.")
+    def __init__(self, items, quiet: bool = False, label: str = '', every: float = 0.1,
+                 interactive: bool | None = None):
         self.items, self.quiet, self.label, self.every = items, quiet, label, every
         self.interactive = _interactive() if interactive is None else interactive
         self.total, self.comment, self._bar = len(items), '', None
@@ -558,7 +611,8 @@ class progress:
 
     def _line(self, i: int, t0: float) -> str:
         e = time.perf_counter() - t0
-        parts = [f"{self.label}{i}/{self.total} ({100 * i // self.total}%)", self.comment, f"elapsed {e:.0f} s, eta {e / i * (self.total - i):.0f} s"]
+        parts = [f"{self.label}{i}/{self.total} ({100 * i // self.total}%)", self.comment,
+                 f"elapsed {e:.0f} s, eta {e / i * (self.total - i):.0f} s"]
         return ' '.join(p for p in parts if p)
 
     def __iter__(self):
@@ -578,7 +632,8 @@ class progress:
 def to_rgb(x: torch.Tensor, n_visible: int = 4) -> torch.Tensor:
     "RGB `(..., 3, H, W)` in [0, 1] from the visible channels: RGBA over white, or grey / 3 channels as they are."
     v = x[..., :n_visible, :, :].clamp(0, 1)
-    if n_visible == 4: return (1. - v[..., 3:4, :, :] + v[..., :3, :, :]).clamp(0, 1)   # colour above alpha (not premultiplied) would exceed 1
+    # colour above alpha (not premultiplied) would exceed 1
+    if n_visible == 4: return (1. - v[..., 3:4, :, :] + v[..., :3, :, :]).clamp(0, 1)
     if n_visible == 1: return v.expand(*v.shape[:-3], 3, *v.shape[-2:])
     if n_visible == 3: return v
     raise ValueError(f"to_rgb shows 1, 3 or 4 visible channels, not {n_visible}")
@@ -586,8 +641,9 @@ def to_rgb(x: torch.Tensor, n_visible: int = 4) -> torch.Tensor:
 def show_frames(frames, n_visible: int = 4, titles=None, size: float = 1.6, axs=None):
     "Plot a row of states `(T, C, H, W)` (or a list of `(C, H, W)`) as RGB images."
     frames = [torch.as_tensor(f).detach().cpu() for f in frames]
-    import matplotlib.pyplot as plt                         # here, so that importing the package needs no plotting backend
-    if axs is None: _, axs = plt.subplots(1, len(frames), figsize=(size * len(frames), size), squeeze=False); axs = axs[0]
+    import matplotlib.pyplot as plt  # here, so that importing the package needs no plotting backend
+    if axs is None:
+        _, axs = plt.subplots(1, len(frames), figsize=(size * len(frames), size), squeeze=False); axs = axs[0]
     for i, (ax, f) in enumerate(zip(axs, frames)):
         ax.imshow(to_rgb(f, n_visible).permute(1, 2, 0).numpy(), interpolation='nearest')
         ax.set_axis_off()

@@ -30,19 +30,23 @@ LIFE_TRAIN_SEEDS = range(1000, 1012)
 LIFE_DENSITIES = (0.2, 0.35, 0.5)
 
 def life_training_data(n: int = 12, size: int = 32, steps: int = 40) -> list:
-    "`n` random soups on a `size`² torus (densities 0.2/0.35/0.5, seeds from 1000), `steps` generations each: all the learner sees."
+    ("`n` random soups on a `size`² torus (densities 0.2/0.35/0.5, seeds from 1000), `steps` generations each: all the "
+        "learner sees.")
     seeds = LIFE_TRAIN_SEEDS[:n] if n <= len(LIFE_TRAIN_SEEDS) else range(1000, 1000 + n)
-    return [simulate_life('soup', size, steps=steps, seed=s, density=LIFE_DENSITIES[i % 3]) for i, s in enumerate(seeds)]
+    return [simulate_life('soup', size, steps=steps, seed=s, density=LIFE_DENSITIES[i % 3]) for i,
+            s in enumerate(seeds)]
 
 def life_test_cases(steps: int = 200, size: int = 64) -> dict:
-    "Trajectories never seen in training, on a `size`² torus: the Gosper gun, the pulsar, and soups of five densities (seeds from 5000)."
+    ("Trajectories never seen in training, on a `size`² torus: the Gosper gun, the pulsar, and soups of five densities "
+        "(seeds from 5000).")
     cases = {'gun': simulate_life('gun', size, steps=steps), 'pulsar': simulate_life('pulsar', size, steps=steps)}
     for i, d in enumerate((0.1, 0.2, 0.35, 0.5, 0.65)):
         cases[f'soup {d}'] = simulate_life('soup', size, steps=steps, seed=5000 + i, density=d)
     return cases
 
 def life_model(hidden: int = 64, seed: int = 0) -> NCA:
-    "An NCA for Life: one visible channel and no hidden ones (the rule is Markov in what we see), identity + Moore count, synchronous, torus."
+    ("An NCA for Life: one visible channel and no hidden ones (the rule is Markov in what we see), identity + Moore "
+        "count, synchronous, torus.")
     with torch.random.fork_rng():                  # initial weights from `seed`, leaving the global RNG alone
         torch.manual_seed(seed)
         return NCA(channels=1, n_visible=1, hidden=hidden, perception=['identity', 'moore'], padding='circular',
@@ -53,12 +57,15 @@ def life_evaluations(model: NCA, cases: dict) -> dict:
     return {name: evaluate(model, tr, binarize=True) for name, tr in cases.items()}
 
 def life_scores(results: dict) -> dict:
-    "Per test case: cell accuracy (mean, min, final), first wrong step and divergence (None: none) of the continuous rollout, and the same with per-step thresholding."
+    ("Per test case: cell accuracy (mean, min, final), first wrong step and divergence (None: none) of the continuous "
+        "rollout, and the same with per-step thresholding.")
     out = {}
     for name, r in results.items():
         b = r['binarized']
-        out[name] = dict(accuracy_mean=r['accuracy_mean'], accuracy_min=r['accuracy_min'], accuracy_final=r['accuracy_final'],
-                         first_wrong_step=r['first_wrong_step'], diverged_step=r['diverged_step'], thresholded_accuracy_mean=b['accuracy_mean'],
+        out[name] = dict(accuracy_mean=r['accuracy_mean'], accuracy_min=r['accuracy_min'],
+                         accuracy_final=r['accuracy_final'],
+                         first_wrong_step=r['first_wrong_step'], diverged_step=r['diverged_step'],
+                         thresholded_accuracy_mean=b['accuracy_mean'],
                          thresholded_first_wrong_step=b['first_wrong_step'], steps=r['steps'])
     return out
 
@@ -306,11 +313,13 @@ def _html(md: str) -> str:
     return head + '\n'.join(body) + '\n'
 
 # %% ../nbs/10_demo.ipynb #54f6a98d
-def demo(out='nca-nb-demo', iters: int = 3000, test_steps: int = 200, seed: int = 0, progress: bool = True, threads: int | None = 1,
+def demo(out='nca-nb-demo', iters: int = 3000, test_steps: int = 200, seed: int = 0, progress: bool = True,
+         threads: int | None = 1,
          noise: float = 0.15) -> dict:
-    "Simulate Life, learn its rule from the frames (single-step on noise-perturbed starts), test on unseen patterns, write a report to `out`."
+    ("Simulate Life, learn its rule from the frames (single-step on noise-perturbed starts), test on unseen patterns, "
+        "write a report to `out`.")
     if iters < 2: raise ValueError(f"iters must be at least 2, not {iters}")
-    with torch_threads(threads):                 # 1-channel grids gain nothing from a 2nd thread, and 2 threads collapse on a busy CPU
+    with torch_threads(threads):  # 1-channel grids gain nothing from a 2nd thread, and 2 threads collapse on a busy CPU
         return _demo(out, iters, test_steps, seed, progress, noise)
 
 def _demo(out, iters, test_steps, seed, progress, noise, loss_window: int = 50) -> dict:
@@ -348,19 +357,24 @@ def _demo(out, iters, test_steps, seed, progress, noise, loss_window: int = 50) 
 
 def demo_main(argv) -> int:
     "nca-nb demo: the main job on an embedded default (no arguments needed)."
-    p = argparse.ArgumentParser(prog='nca-nb demo', description='Learn the Game of Life from its frames and write a report folder.')
+    p = argparse.ArgumentParser(prog='nca-nb demo',
+                                description='Learn the Game of Life from its frames and write a report folder.')
     p.add_argument('--out', default='nca-nb-demo', help='report folder (default: ./nca-nb-demo)')
     p.add_argument('--iters', type=int, default=3000, help='training iterations (default 3000)')
-    p.add_argument('--noise', type=float, default=0.15, help='noise amplitude on the training start frames (default 0.15; 0: plain single-step)')
+    p.add_argument('--noise', type=float, default=0.15,
+                   help='noise amplitude on the training start frames (default 0.15; 0: plain single-step)')
     p.add_argument('--steps', type=int, default=200, help='test rollout length in generations')
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--threads', type=int, default=1, help='torch threads (default 1: one thread is as fast for these small grids, and two collapse on a busy CPU)')
+    p.add_argument('--threads', type=int, default=1,
+                   help='torch threads (default 1: one thread is as fast for these small grids, and two collapse on a '
+                        'busy CPU)')
     p.add_argument('--quiet', action='store_true', help='no progress while training (the results are still printed)')
     a = p.parse_args(argv)
     print(f'nca-nb demo: learning Life from frames; report -> {Path(a.out).resolve()}', flush=True)
     m = demo(a.out, a.iters, a.steps, a.seed, progress=not a.quiet, threads=a.threads, noise=a.noise)
     for k, v in m['test'].items():
-        print(f"  {k:<10} accuracy {v['accuracy_mean']:.4%} (min {v['accuracy_min']:.4%}), first wrong step {v['first_wrong_step']}"
+        print(f"  {k:<10} accuracy {v['accuracy_mean']:.4%} (min {v['accuracy_min']:.4%}), first wrong step "
+              f"{v['first_wrong_step']}"
               + (f", diverged at step {v['diverged_step']}" if v['diverged_step'] else ''))
     print(f"  learned rule: {m['learned_rule']}")
     s, l = m['seconds'], m['loss']

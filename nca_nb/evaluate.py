@@ -23,8 +23,10 @@ __all__ = ['json_safe', 'rollout_memory', 'check_memory', 'own_start', 'evaluate
 
 # %% ../nbs/08_evaluate.ipynb #ff8ac4af
 def _curves(pred: torch.Tensor, truth: torch.Tensor, sigma: float, binary: bool, threshold: float) -> dict:
-    "Per-step metrics of predicted vs true frames `(steps, nv, H, W)` (step 1 first); a non-finite cell is wrong, its MSE NaN."
-    mse = torch.stack([((p - t) ** 2).mean() for p, t in zip(pred, truth)])      # one frame at a time: no copy of the whole rollout
+    ("Per-step metrics of predicted vs true frames `(steps, nv, H, W)` (step 1 first); a non-finite cell is wrong, its "
+        "MSE NaN.")
+    # one frame at a time: no copy of the whole rollout
+    mse = torch.stack([((p - t) ** 2).mean() for p, t in zip(pred, truth)])
     out = dict(mse=mse.tolist(), nrmse=(mse.sqrt() / sigma).tolist())
     if binary:
         acc = torch.stack([(((p > threshold).float() == t) & p.isfinite()).float().mean() for p, t in zip(pred, truth)])
@@ -33,11 +35,13 @@ def _curves(pred: torch.Tensor, truth: torch.Tensor, sigma: float, binary: bool,
     return out
 
 def _first_above(xs, thr):
-    "1-based index of the first value above `thr` (NaN and None count as above: a diverged rollout is no forecast), or None."
+    ("1-based index of the first value above `thr` (NaN and None count as above: a diverged rollout is no forecast), "
+        "or None.")
     return next((i + 1 for i, v in enumerate(xs) if v is None or not v <= thr), None)
 
 def json_safe(o):
-    "`o` with every non-finite float (NaN, ±inf) replaced by None, recursively: what `json.dumps(..., allow_nan=False)` accepts."
+    ("`o` with every non-finite float (NaN, ±inf) replaced by None, recursively: what `json.dumps(..., "
+        "allow_nan=False)` accepts.")
     if isinstance(o, float): return o if math.isfinite(o) else None
     if isinstance(o, dict): return {k: json_safe(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)): return [json_safe(v) for v in o]
@@ -45,15 +49,20 @@ def json_safe(o):
 
 def _summary(c: dict, horizon_threshold: float) -> dict:
     "Scalar summaries of the per-step curves in `c`."
-    s = dict(mse_mean=float(np.mean(c['mse'])), mse_final=c['mse'][-1], forecast_horizon=_first_above(c['nrmse'], horizon_threshold))
-    if 'accuracy' in c: s.update(accuracy_min=min(c['accuracy']), accuracy_mean=float(np.mean(c['accuracy'])), accuracy_final=c['accuracy'][-1])
+    s = dict(mse_mean=float(np.mean(c['mse'])), mse_final=c['mse'][-1], forecast_horizon=_first_above(c['nrmse'],
+        horizon_threshold))
+    if 'accuracy' in c:
+        s.update(accuracy_min=min(c['accuracy']), accuracy_mean=float(np.mean(c['accuracy'])),
+                 accuracy_final=c['accuracy'][-1])
     return s
 
-def _rollout_observed(model: NCA, x: torch.Tensor, steps: int, g: torch.Generator, binarize: float | None = None, callback=None,
+def _rollout_observed(model: NCA, x: torch.Tensor, steps: int, g: torch.Generator, binarize: float | None = None,
+                      callback=None,
                       with_start: bool = False) -> tuple[torch.Tensor, int | None]:
-    "Visible channels at observed frames (0 if `with_start`) 1..steps (`K` substeps each), and the first step whose state is not finite (frames from it on are NaN), or None."
+    ("Visible channels at observed frames (0 if `with_start`) 1..steps (`K` substeps each), and the first step whose "
+        "state is not finite (frames from it on are NaN), or None.")
     nv, i0 = model.n_visible, int(with_start)
-    out = x.new_full((steps + i0, nv, *x.shape[-2:]), math.nan)        # only the visible channels of each frame are kept
+    out = x.new_full((steps + i0, nv, *x.shape[-2:]), math.nan)  # only the visible channels of each frame are kept
     if with_start: out[0] = x[0, :nv]
     with torch.no_grad():
         for t in range(1, steps + 1):
@@ -66,26 +75,32 @@ def _rollout_observed(model: NCA, x: torch.Tensor, steps: int, g: torch.Generato
 
 # %% ../nbs/08_evaluate.ipynb #c9858540
 def rollout_memory(model: NCA, H: int, W: int, steps: int, copies: int = 1) -> tuple[int, int]:
-    "Estimated bytes of an `H`×`W` rollout: one step's working memory (two states, padded state, perception, MLP hidden layer) and `copies` of the `steps + 1` stored visible frames."
+    ("Estimated bytes of an `H`×`W` rollout: one step's working memory (two states, padded state, perception, MLP "
+        "hidden layer) and `copies` of the `steps + 1` stored visible frames.")
     C, K = model.channels, len(model.perception) + model.learned_filters
     step = 4 * (H * W * (2 * C + C * K + model.hidden) + (H + 2) * (W + 2) * C)
     return step, 4 * H * W * model.n_visible * (steps + 1) * copies
 
 def check_memory(model: NCA, H: int, W: int, steps: int, device='cpu', copies: int = 1, free: int | None = None) -> int:
-    "The estimated bytes of the rollout, or one `ValueError` saying what fits if they exceed 90 % of the `free` bytes (default: measured)."
+    ("The estimated bytes of the rollout, or one `ValueError` saying what fits if they exceed 90 % of the `free` bytes "
+        "(default: measured).")
     step, frames = rollout_memory(model, H, W, steps, copies)
     free = free_memory(device) if free is None else free
     if free is None or step + frames <= 0.9 * free: return step + frames
     gb = lambda b: f'{b / 1e9:.3g} GB'
     per_frame = frames / (steps + 1)
     n = int((0.9 * free - step) // per_frame) - 1
-    fits = f'at most {n} steps fit at this size' if n >= 1 else 'not even one step fits: start from a smaller (cropped) frame'
-    raise ValueError(f"a {W}x{H} rollout of {steps} steps needs about {gb(step + frames)} ({gb(step)} per step for {H * W:,} cells, "
-                     f"{gb(per_frame / copies)} per stored frame{f', {copies} copies' if copies > 1 else ''}) but {gb(free)} is free: {fits}")
+    fits = f'at most {n} steps fit at this size' if n >= 1 else ('not even one step fits: start from a smaller '
+        '(cropped) frame')
+    raise ValueError(f"a {W}x{H} rollout of {steps} steps needs about {gb(step + frames)} ({gb(step)} per step for "
+                     f"{H * W:,} cells, "
+                     f"{gb(per_frame / copies)} per stored frame{f', {copies} copies' if copies > 1 else ''}) but "
+                     f"{gb(free)} is free: {fits}")
 
 # %% ../nbs/08_evaluate.ipynb #fb286a44
 def own_start(model: NCA, traj: Trajectory, g: torch.Generator) -> torch.Tensor | None:
-    "The model's own state at frame 0 of a trajectory that records how it was reached (morphogenesis: `warmup` steps from the seed, then any `damage`), else None."
+    ("The model's own state at frame 0 of a trajectory that records how it was reached (morphogenesis: `warmup` steps "
+        "from the seed, then any `damage`), else None.")
     p = traj.params
     if traj.system != 'morpho' or 'warmup' not in p: return None
     dev = next(model.parameters()).device
@@ -94,15 +109,22 @@ def own_start(model: NCA, traj: Trajectory, g: torch.Generator) -> torch.Tensor 
     if 'damage' in p: x = damage(x, p['damage']['cx'], p['damage']['cy'], p['damage']['r'])
     return x
 
-def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = None, seed: int = 0, binarize: bool = False,
+def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = None, seed: int = 0,
+             binarize: bool = False,
              threshold: float = 0.5, horizon_threshold: float = 0.5, from_frame: bool = False) -> dict:
-    "Roll `model` out from frame `start` of `traj` (from its own state where the trajectory records how frame 0 was reached, unless `from_frame`) and compare with the truth."
+    ("Roll `model` out from frame `start` of `traj` (from its own state where the trajectory records how frame 0 was "
+        "reached, unless `from_frame`) and compare with the truth.")
     T, nv = len(traj), model.n_visible
-    if traj.n_visible != nv: raise ValueError(f"the frames have {traj.n_visible} visible channels but the model observes {nv}")
+    if traj.n_visible != nv:
+        raise ValueError(f"the frames have {traj.n_visible} visible channels but the model observes {nv}")
     if T < 2: raise ValueError("one frame: nothing to compare a rollout with (evaluate needs at least 2 frames)")
-    if not 0 <= start < T - 1: raise ValueError(f"start frame {start} must lie in 0..{T - 2} (the trajectory has {T} frames)")
+    if not 0 <= start < T - 1:
+        raise ValueError(f"start frame {start} must lie in 0..{T - 2} (the trajectory has {T} frames)")
     steps = T - 1 - start if steps is None else int(steps)
-    if not 1 <= steps <= T - 1 - start: raise ValueError(f"steps={steps} from frame {start} needs {start + steps + 1} frames but the trajectory has {T}")
+    if not 1 <= steps <= T - 1 - start:
+        raise ValueError(
+            f"steps={steps} from frame {start} needs {start + steps + 1} frames but the trajectory has {T}"
+        )
     dev = next(model.parameters()).device
     check_memory(model, *traj.frames.shape[-2:], steps, dev, copies=1 + bool(binarize))
     truth = traj.frames[start:start + steps + 1, :nv].to(dev)
@@ -115,31 +137,42 @@ def evaluate(model: NCA, traj: Trajectory, start: int = 0, steps: int | None = N
     g_state = g.get_state()
     pred, diverged = _rollout_observed(model, x0, steps, g)
     c = _curves(pred, truth[1:], sigma, binary, threshold)
-    overflow = next((i for i, v in enumerate(c['mse'], 1) if not math.isfinite(v)), None)   # finite states whose error overflows: diverged too
+    # finite states whose error overflows: diverged too
+    overflow = next((i for i, v in enumerate(c['mse'], 1) if not math.isfinite(v)), None)
     if overflow is not None and (diverged is None or overflow < diverged): diverged = overflow
     per = _curves(truth[:1].expand_as(truth[1:]), truth[1:], sigma, binary, threshold)
-    res = dict(system=traj.system, start=start, steps=steps, substeps=model.substeps, seed=seed, binary=binary, diverged_step=diverged,
-               start_state='frame' if own is None else f"own: the model's state {traj.params['warmup'] * model.substeps} steps from the seed" + (', damaged as recorded' if 'damage' in traj.params else ''),
+    res = dict(system=traj.system, start=start, steps=steps, substeps=model.substeps, seed=seed, binary=binary,
+               diverged_step=diverged,
+               start_state='frame' if own is None
+                   else f"own: the model's state {traj.params['warmup'] * model.substeps} steps from the seed"
+                       + (', damaged as recorded' if 'damage' in traj.params else ''),
                **_summary(c, horizon_threshold), horizon_threshold=horizon_threshold,
                persistence_forecast_horizon=_first_above(per['nrmse'], horizon_threshold),
                persistence_mse_mean=float(np.mean(per['mse'])), nrmse_sigma=sigma,
-               nrmse_note=f"RMSE of the visible channels / std of the true frames {start + 1}..{start + steps} (σ = {sigma:.4g}"
-                          f"{'' if sd > 0 else '; the truth is constant, so RMSE is not normalised'}); forecast horizon: first step with normalised RMSE > {horizon_threshold}"
+               nrmse_note=f"RMSE of the visible channels / std of the true frames {start + 1}..{start + steps} (σ = "
+                          f"{sigma:.4g}"
+                          f"{'' if sd > 0 else '; the truth is constant, so RMSE is not normalised'}); forecast "
+                          f"horizon: first step with normalised RMSE > {horizon_threshold}"
                           f" or a diverged (non-finite) state, None if never")
     if binary:
         res.update(first_wrong_step=c['first_wrong_step'], persistence_first_wrong_step=per['first_wrong_step'],
                    persistence_accuracy_mean=float(np.mean(per['accuracy'])), threshold=threshold)
     res.update(curves=c, persistence_curves=per)
     if binarize:
-        pb, div_b = _rollout_observed(model, x0, steps, torch.Generator(device=dev).set_state(g_state), binarize=threshold)
+        pb, div_b = _rollout_observed(model, x0, steps, torch.Generator(device=dev).set_state(g_state),
+                                      binarize=threshold)
         cb = _curves(pb, truth[1:], sigma, binary, threshold)
-        res['binarized'] = dict(**_summary(cb, horizon_threshold), **({'first_wrong_step': cb['first_wrong_step']} if binary else {}),
-                                diverged_step=div_b, note=f'visible channels thresholded at {threshold} after every observed frame, inside the loop', curves=cb)
+        res['binarized'] = dict(**_summary(cb, horizon_threshold),
+                                **({'first_wrong_step': cb['first_wrong_step']} if binary else {}),
+                                diverged_step=div_b,
+                                note=f'visible channels thresholded at {threshold} after every observed frame, inside '
+                                     f'the loop', curves=cb)
     return json_safe(res)
 
 # %% ../nbs/08_evaluate.ipynb #2d4af40f
 def plot_evaluation(results, labels=None, title: str | None = None):
-    "Figure of one or more `evaluate` results: MSE per step (log) and accuracy (binary) or normalised RMSE (continuous), with persistence."
+    ("Figure of one or more `evaluate` results: MSE per step (log) and accuracy (binary) or normalised RMSE "
+        "(continuous), with persistence.")
     results = [results] if isinstance(results, dict) else list(results)
     f = lambda v: np.asarray(v, dtype=float)          # None (a diverged step) -> NaN: a gap in the curve
     labels = labels or [f"{r['system']} from frame {r['start']}" for r in results]
@@ -147,10 +180,13 @@ def plot_evaluation(results, labels=None, title: str | None = None):
     for r, lab in zip(results, labels):
         s = np.arange(1, r['steps'] + 1)
         l, = a1.semilogy(s, np.maximum(f(r['curves']['mse']), 1e-12), label=lab)
-        a1.semilogy(s, np.maximum(f(r['persistence_curves']['mse']), 1e-12), ':', color=l.get_color(), label='persistence')
+        a1.semilogy(s, np.maximum(f(r['persistence_curves']['mse']), 1e-12), ':', color=l.get_color(),
+                    label='persistence')
         if r['binary']:
             a2.plot(s, r['curves']['accuracy'], color=l.get_color(), label=lab)
-            if 'binarized' in r: a2.plot(s, r['binarized']['curves']['accuracy'], '--', color=l.get_color(), label=lab + ', thresholded per step')
+            if 'binarized' in r:
+                a2.plot(s, r['binarized']['curves']['accuracy'], '--', color=l.get_color(),
+                        label=lab + ', thresholded per step')
             if r['first_wrong_step']: a2.axvline(r['first_wrong_step'], color=l.get_color(), lw=0.6, alpha=0.6)
         else:
             a2.plot(s, f(r['curves']['nrmse']), color=l.get_color(), label=lab)
@@ -170,7 +206,8 @@ def parse_damage(spec: str) -> tuple[float, float, float, int]:
         where, at = spec.split('@')
         x, y, r = (float(v) for v in where.split(','))
         t = int(at)
-    except ValueError: raise ValueError(f"--damage {spec!r}: expected X,Y,R@T, e.g. 32,32,8@50 (cells, observed frame)") from None
+    except ValueError:
+        raise ValueError(f"--damage {spec!r}: expected X,Y,R@T, e.g. 32,32,8@50 (cells, observed frame)") from None
     if r <= 0 or t < 0: raise ValueError(f"--damage {spec!r}: radius must be > 0 and frame >= 0")
     return x, y, r, t
 
@@ -181,13 +218,15 @@ def damage_cells(x: torch.Tensor, cx: float, cy: float, r: float) -> torch.Tenso
     return damage(x, cx * sx - 1, cy * sy - 1, r * sx)
 
 class RolloutDiverged(ValueError):
-    "A rollout whose state became NaN or infinite at observed step `step`; `frames` holds the finite frames `0..step-1`."
+    ("A rollout whose state became NaN or infinite at observed step `step`; `frames` holds the finite frames "
+        "`0..step-1`.")
     def __init__(self, step: int, frames: torch.Tensor):
         super().__init__(f"the rollout diverged at step {step}: the model's state became NaN or infinite")
         self.step, self.frames = step, frames
 
 def rollout_frames(model: NCA, frame: torch.Tensor, steps: int, damages=(), seed: int = 0) -> torch.Tensor:
-    "Visible frames 0..steps `(steps+1, nv, H, W)` of `model` started from one frame `(nv, H, W)`, with damages `(x, y, r, t)`; `RolloutDiverged` if the state turns non-finite."
+    ("Visible frames 0..steps `(steps+1, nv, H, W)` of `model` started from one frame `(nv, H, W)`, with damages `(x, "
+        "y, r, t)`; `RolloutDiverged` if the state turns non-finite.")
     dev = next(model.parameters()).device
     check_memory(model, *frame.shape[-2:], steps, dev)
     g = torch.Generator(device=dev).manual_seed(seed)
@@ -202,17 +241,25 @@ def rollout_frames(model: NCA, frame: torch.Tensor, steps: int, damages=(), seed
 
 def _compute_args(p: argparse.ArgumentParser) -> None:
     "The `--threads` and `--device` options of every command that runs a model."
-    p.add_argument('--threads', type=int, default=1, help='torch CPU threads (default 1: small grids gain little from a second thread, and lose much on a busy CPU)')
+    p.add_argument('--threads', type=int, default=1,
+                   help='torch CPU threads (default 1: small grids gain little from a second thread, and lose much on '
+                        'a busy CPU)')
     p.add_argument('--device', default='cpu', help='cpu or cuda (default cpu)')
 
 def rollout_main(argv) -> int:
-    "nca-nb rollout: run a model from a frame and write the frames (exit 1, after writing the finite frames, if the rollout diverges)."
-    p = argparse.ArgumentParser(prog='nca-nb rollout', description='Run a model from a frame of FRAMES and write the frames (format by extension).')
+    ("nca-nb rollout: run a model from a frame and write the frames (exit 1, after writing the finite frames, if the "
+        "rollout diverges).")
+    p = argparse.ArgumentParser(prog='nca-nb rollout',
+                                description='Run a model from a frame of FRAMES and write the frames (format by '
+                                            'extension).')
     p.add_argument('model', help='model file (.safetensors)')
-    p.add_argument('--init', required=True, help='frames to start from: one image (.png ...), any frames format or a trajectory .npz')
+    p.add_argument('--init', required=True,
+                   help='frames to start from: one image (.png ...), any frames format or a trajectory .npz')
     p.add_argument('--frame', type=int, default=0, help='which frame of --init to start from (default 0)')
-    p.add_argument('--steps', type=int, required=True, help='observed frames to produce (each = the model\'s substeps NCA steps)')
-    p.add_argument('--damage', action='append', default=[], metavar='X,Y,R@T', help='erase a disc (cells) right after observed frame T (repeatable)')
+    p.add_argument('--steps', type=int, required=True,
+                   help='observed frames to produce (each = the model\'s substeps NCA steps)')
+    p.add_argument('--damage', action='append', default=[], metavar='X,Y,R@T',
+                   help='erase a disc (cells) right after observed frame T (repeatable)')
     p.add_argument('--seed', type=int, default=0, help='seed of the stochastic updates')
     p.add_argument('--out', required=True, help='output: .gif .mp4 .npy .npz or a folder')
     _compute_args(p)
@@ -223,16 +270,19 @@ def rollout_main(argv) -> int:
     dev = check_device(a.device)
     with torch_threads(a.threads):
         model = load_model(a.model, device=dev)
-        model.fast = True                    # the fused step (00_core): the same rollout up to float rounding, 2x faster or more on a CPU
+        model.fast = True  # the fused step (00_core): the same rollout up to float rounding, 2x faster or more on a CPU
         tr = read_trajectory(a.init, min_frames=1)
         if tr.n_visible != model.n_visible:
-            raise ValueError(f"{a.init}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")
+            raise ValueError(f"{a.init}: the frames have {tr.n_visible} visible channels but the model {a.model} "
+                             f"observes {model.n_visible}")
         if not 0 <= a.frame < len(tr): raise ValueError(f"--frame {a.frame}: {a.init} has frames 0..{len(tr) - 1}")
-        check_memory(model, *tr.frames.shape[-2:], a.steps, dev, copies=3)   # the frames, and the copies made while writing them
+        # the frames, and the copies made while writing them
+        check_memory(model, *tr.frames.shape[-2:], a.steps, dev, copies=3)
         diverged = None
         try: fr = rollout_frames(model, tr.frames[a.frame, :model.n_visible], a.steps, damages, a.seed)
         except RolloutDiverged as e: fr, diverged = e.frames, e
-        meta = dict(model=str(a.model), init=str(a.init), frame=a.frame, steps=a.steps, substeps=model.substeps, damage=a.damage, seed=a.seed,
+        meta = dict(model=str(a.model), init=str(a.init), frame=a.frame, steps=a.steps, substeps=model.substeps,
+                    damage=a.damage, seed=a.seed,
                     diverged_step=None if diverged is None else diverged.step)
         write_frames(Trajectory(fr.cpu(), 'nca', meta, seed=a.seed, n_visible=model.n_visible), a.out)
     if diverged is not None:
@@ -253,14 +303,18 @@ def _mean(vals):
     return None if any(v is None for v in vals) else float(np.mean(vals))
 
 def _summarise_runs(runs: list) -> dict:
-    "Worst-case summary over evaluated runs: mean MSE, earliest horizon / first wrong step / divergence, lowest accuracy."
+    ("Worst-case summary over evaluated runs: mean MSE, earliest horizon / first wrong step / divergence, lowest "
+        "accuracy.")
     s = dict(runs=len(runs), mse_mean=_mean(r['mse_mean'] for r in runs),
              forecast_horizon=_earliest(r['forecast_horizon'] for r in runs),
              persistence_forecast_horizon=_earliest(r['persistence_forecast_horizon'] for r in runs),
-             diverged_step=_earliest(r['diverged_step'] for r in runs), diverged_runs=sum(r['diverged_step'] is not None for r in runs))
+             diverged_step=_earliest(r['diverged_step'] for r in runs),
+             diverged_runs=sum(r['diverged_step'] is not None for r in runs))
     if all(r['binary'] for r in runs):
-        s.update(accuracy_min=min(r['accuracy_min'] for r in runs), accuracy_mean=_mean(r['accuracy_mean'] for r in runs),
-                 first_wrong_step=_earliest(r['first_wrong_step'] for r in runs), exact_runs=sum(r['first_wrong_step'] is None for r in runs))
+        s.update(accuracy_min=min(r['accuracy_min'] for r in runs),
+                 accuracy_mean=_mean(r['accuracy_mean'] for r in runs),
+                 first_wrong_step=_earliest(r['first_wrong_step'] for r in runs),
+                 exact_runs=sum(r['first_wrong_step'] is None for r in runs))
         if all('binarized' in r for r in runs):
             s['binarized'] = dict(accuracy_min=min(r['binarized']['accuracy_min'] for r in runs),
                                   first_wrong_step=_earliest(r['binarized']['first_wrong_step'] for r in runs),
@@ -269,17 +323,22 @@ def _summarise_runs(runs: list) -> dict:
     return s
 
 def evaluate_main(argv) -> int:
-    "nca-nb evaluate: compare a model's rollouts with true frames and print one JSON object of metrics (strict JSON: null for non-finite)."
-    p = argparse.ArgumentParser(prog='nca-nb evaluate', description='Compare a model with true frames; print one JSON object of metrics.')
+    ("nca-nb evaluate: compare a model's rollouts with true frames and print one JSON object of metrics (strict JSON: "
+        "null for non-finite).")
+    p = argparse.ArgumentParser(prog='nca-nb evaluate',
+                                description='Compare a model with true frames; print one JSON object of metrics.')
     p.add_argument('model', help='model file (.safetensors)')
     p.add_argument('frames', nargs='+', help='true trajectories (any frames format or trajectory .npz)')
     p.add_argument('--steps', type=int, help='observed steps to compare (default: to the end of each trajectory)')
     p.add_argument('--start', type=int, default=0, help='frame to start from (default 0)')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--binarize', action='store_true', help='also report a rollout thresholded at 0.5 after every frame')
-    p.add_argument('--from-frame', action='store_true', help="start from the trajectory's first frame with inferred hidden channels, even where it "
-                   "records how that frame was reached (morpho --phase stable/regen: by default the model's own state is grown from the seed and damaged alike)")
-    p.add_argument('--horizon-threshold', type=float, default=0.5, help='normalised RMSE that ends the forecast horizon (default 0.5)')
+    p.add_argument('--from-frame', action='store_true',
+                   help="start from the trajectory's first frame with inferred hidden channels, even where it "
+                   "records how that frame was reached (morpho --phase stable/regen: by default the model's own state "
+                   "is grown from the seed and damaged alike)")
+    p.add_argument('--horizon-threshold', type=float, default=0.5,
+                   help='normalised RMSE that ends the forecast horizon (default 0.5)')
     p.add_argument('--plot', help='also write a figure of the curves (.png, .pdf, .svg)')
     p.add_argument('--no-curves', action='store_true', help='omit the per-step curves from the JSON')
     _compute_args(p)
@@ -291,16 +350,21 @@ def evaluate_main(argv) -> int:
         for f in a.frames:
             tr = read_trajectory(f, min_frames=1)             # evaluate itself says why one frame is not enough
             if tr.n_visible != model.n_visible:
-                raise ValueError(f"{f}: the frames have {tr.n_visible} visible channels but the model {a.model} observes {model.n_visible}")
-            try: r = evaluate(model, tr, a.start, a.steps, a.seed, a.binarize, horizon_threshold=a.horizon_threshold, from_frame=a.from_frame)
+                raise ValueError(f"{f}: the frames have {tr.n_visible} visible channels but the model {a.model} "
+                                 f"observes {model.n_visible}")
+            try:
+                r = evaluate(model, tr, a.start, a.steps, a.seed, a.binarize, horizon_threshold=a.horizon_threshold,
+                             from_frame=a.from_frame)
             except ValueError as e: raise ValueError(f"{f}: {e}") from None
             if r['diverged_step'] is not None:
-                print(f"nca-nb evaluate: warning: the rollout from {f} diverged at step {r['diverged_step']} (NaN or infinite state): "
+                print(f"nca-nb evaluate: warning: the rollout from {f} diverged at step {r['diverged_step']} (NaN or "
+                      f"infinite state): "
                       "its metrics from there on are null", file=sys.stderr)
             runs.append(dict(frames=str(f), **r))
     if a.plot:
         fig = plot_evaluation(runs, [Path(r['frames']).name for r in runs], f'{Path(a.model).name}')
-        atomic_write(a.plot, lambda tmp: fig.savefig(tmp, format=Path(a.plot).suffix[1:] or 'png', dpi=100)); plt.close(fig)
+        atomic_write(a.plot, lambda tmp: fig.savefig(tmp, format=Path(a.plot).suffix[1:] or 'png', dpi=100))
+        plt.close(fig)
     out = dict(model=str(a.model), summary=_summarise_runs(runs), runs=runs)
     if a.no_curves:
         for r in runs:

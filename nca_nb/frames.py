@@ -47,19 +47,22 @@ def natural_key(name: str) -> list:
 
 # %% ../nbs/02_frames.ipynb #13be4be1
 def to_unit(a: np.ndarray, path) -> np.ndarray:
-    "Float32 values in [0, 1] from an image array: uint8 / 255, uint16 / 65535, bool and 0/1 integers as they are, floats checked."
+    ("Float32 values in [0, 1] from an image array: uint8 / 255, uint16 / 65535, bool and 0/1 integers as they are, "
+        "floats checked.")
     a = np.asarray(a)
     if a.dtype == np.uint8: return a.astype(np.float32) / 255
     if a.dtype == np.uint16: return a.astype(np.float32) / 65535
     if a.dtype == bool: return a.astype(np.float32)
-    if a.dtype.kind in 'iu':                                                  # (timedelta64 counts as an integer to numpy: not here)
+    if a.dtype.kind in 'iu':  # (timedelta64 counts as an integer to numpy: not here)
         if a.size and (a.min() < 0 or a.max() > 1):
-            raise FramesError(f"{path}: integer values from {a.min()} to {a.max()}: store uint8, uint16, 0/1 or floats in [0, 1]")
+            raise FramesError(f"{path}: integer values from {a.min()} to {a.max()}: store uint8, uint16, 0/1 or floats "
+                              f"in [0, 1]")
         return a.astype(np.float32)
     if a.dtype.kind != 'f': raise FramesError(f"{path}: cannot use values of type {a.dtype} as an image")
     if not np.isfinite(a).all(): raise FramesError(f"{path}: contains NaN or infinite values")
     if a.size and (a.min() < 0 or a.max() > 1):
-        raise FramesError(f"{path}: values range from {a.min():.4g} to {a.max():.4g}, outside [0, 1]: rescale them first")
+        raise FramesError(f"{path}: values range from {a.min():.4g} to {a.max():.4g}, outside [0, 1]: rescale them "
+                          f"first")
     return a.astype(np.float32)
 
 def to_tchw(a: np.ndarray, path) -> np.ndarray:
@@ -68,17 +71,20 @@ def to_tchw(a: np.ndarray, path) -> np.ndarray:
     if a.ndim == 4:
         if a.shape[1] <= 4: return a
         if a.shape[-1] <= 4: return a.transpose(0, 3, 1, 2)
-        raise FramesError(f"{path}: cannot tell the channel axis of shape {a.shape}: expected (T, C, H, W) or (T, H, W, C) with C <= 4")
+        raise FramesError(f"{path}: cannot tell the channel axis of shape {a.shape}: expected (T, C, H, W) or (T, H, "
+                          f"W, C) with C <= 4")
     if a.ndim == 2: return a[None, None]
     raise FramesError(f"{path}: expected frames of shape (T, H, W), (T, C, H, W) or (T, H, W, C), got {a.shape}")
 
 def _simplify_rgba(a: np.ndarray) -> np.ndarray:
-    "Decoded uint8 RGB(A) frames `(T, H, W, 3|4)`: drop alpha when fully opaque, and collapse to 1 channel when R = G = B everywhere."
+    ("Decoded uint8 RGB(A) frames `(T, H, W, 3|4)`: drop alpha when fully opaque, and collapse to 1 channel when R = G "
+        "= B everywhere.")
     if a.shape[-1] == 4 and (a[..., 3] == 255).all(): a = a[..., :3]
     if a.shape[-1] == 3 and (a[..., 0] == a[..., 1]).all() and (a[..., 1] == a[..., 2]).all(): a = a[..., :1]
     return a
 def _simplify(a: np.ndarray) -> np.ndarray:
-    "Frames `(T, C, H, W)` in [0, 1] by the rule of `_simplify_rgba`: an alpha of 1 everywhere dropped, R = G = B collapsed to grey."
+    ("Frames `(T, C, H, W)` in [0, 1] by the rule of `_simplify_rgba`: an alpha of 1 everywhere dropped, R = G = B "
+        "collapsed to grey.")
     if a.shape[1] == 4 and (a[:, 3] == 1).all(): a = a[:, :3]
     if a.shape[1] == 3 and (a[:, 0] == a[:, 1]).all() and (a[:, 1] == a[:, 2]).all(): a = a[:, :1]
     return a
@@ -91,7 +97,8 @@ def _premultiply(a: np.ndarray) -> np.ndarray:
     return a
 
 def _straight(a: np.ndarray) -> np.ndarray:
-    "Premultiplied RGBA frames `(T, 4, H, W)` in [0, 1] as straight alpha for an 8-bit file: colour divided by the alpha it will store, 0 where that is 0."
+    ("Premultiplied RGBA frames `(T, 4, H, W)` in [0, 1] as straight alpha for an 8-bit file: colour divided by the "
+        "alpha it will store, 0 where that is 0.")
     q = np.round(a[:, 3:] * 255) / 255
     with np.errstate(divide='ignore', invalid='ignore'): rgb = np.where(q > 0, np.minimum(a[:, :3] / q, 1), 0)
     return np.concatenate([rgb, a[:, 3:]], 1).astype(np.float32)
@@ -109,7 +116,8 @@ def _check_fits(path, shape) -> None:
     "Refuse, before decoding, frames of `shape` whose float32 copy alone would take more than half the memory here."
     need, have = math.prod(shape) * 4, _memory()
     if have and need > have / 2:
-        raise FramesError(f"{path}: declares frames of shape {tuple(shape)}, {need / 2**30:,.1f} GiB as float32: more than half the {have / 2**30:,.1f} GiB of memory here")
+        raise FramesError(f"{path}: declares frames of shape {tuple(shape)}, {need / 2**30:,.1f} GiB as float32: more "
+                          f"than half the {have / 2**30:,.1f} GiB of memory here")
 
 @contextmanager
 def _gif_decoding():
@@ -132,22 +140,28 @@ def _read_mp4(path, premultiply: bool = True) -> np.ndarray:
     expected = round((meta.get('duration') or 0) * (meta.get('fps') or 0))
     _check_fits(path, (max(expected, 1), 3, H, W))
     fr = [np.frombuffer(b, np.uint8).reshape(H, W, 3) for b in gen]
-    if len(fr) < expected - 1: raise FramesError(f"{path}: truncated: its header promises {expected} frames but only {len(fr)} decode")
+    if len(fr) < expected - 1:
+        raise FramesError(f"{path}: truncated: its header promises {expected} frames but only {len(fr)} decode")
     if not fr: raise FramesError(f"{path}: holds no video frames")
     return to_unit(_simplify_rgba(np.stack(fr)), path).transpose(0, 3, 1, 2)
 
 def _read_tiff(path, premultiply: bool = True) -> np.ndarray:
     with _quiet_tifffile(), tifffile.TiffFile(path) as tf:
         if not tf.series: raise FramesError(f"{path}: holds no images")
-        if len(tf.series) > 1: raise FramesError(f"{path}: holds {len(tf.series)} image series of different shapes {[s.shape for s in tf.series][:4]}: expected one stack")
+        if len(tf.series) > 1:
+            raise FramesError(f"{path}: holds {len(tf.series)} image series of different shapes "
+                              f"{[s.shape for s in tf.series][:4]}: expected one stack")
         s = tf.series[0]
         raw, size = math.prod(s.shape) * s.dtype.itemsize, os.path.getsize(path)
         if tf.pages[0].compression == 1 and raw > size:               # uncompressed: the data must be in the file
-            raise FramesError(f"{path}: truncated or corrupt: it declares {raw:,} bytes of image data but the file holds {size:,}")
+            raise FramesError(f"{path}: truncated or corrupt: it declares {raw:,} bytes of image data but the file "
+                              f"holds {size:,}")
         _check_fits(path, s.shape)
-        a, axes, associated = s.asarray(), s.axes, 1 in (tf.pages[0].extrasamples or ())   # 1: associated (premultiplied) alpha
+        # 1: associated (premultiplied) alpha
+        a, axes, associated = s.asarray(), s.axes, 1 in (tf.pages[0].extrasamples or ())
     ch = [i for i, ax in enumerate(axes) if ax in 'SC']
-    if len(ch) > 1 or 'Y' not in axes or 'X' not in axes: raise FramesError(f"{path}: cannot read a stack with axes {axes!r} as frames")
+    if len(ch) > 1 or 'Y' not in axes or 'X' not in axes:
+        raise FramesError(f"{path}: cannot read a stack with axes {axes!r} as frames")
     y, x = axes.index('Y'), axes.index('X')
     rest = [i for i in range(a.ndim) if i not in (*ch, y, x)]
     a = a.transpose(*rest, *ch, y, x).reshape(-1, a.shape[ch[0]] if ch else 1, a.shape[y], a.shape[x])
@@ -182,15 +196,18 @@ def _promote(f: np.ndarray, c: int) -> np.ndarray:
     return f
 
 def _read_folder(path, premultiply: bool = True) -> np.ndarray:
-    files = sorted((p for p in Path(path).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), key=lambda p: natural_key(p.name))
+    files = sorted((p for p in Path(path).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES),
+                   key=lambda p: natural_key(p.name))
     if not files: raise FramesError(f"{path}: folder holds no image files ({', '.join(IMAGE_SUFFIXES)})")
     frames = []
     for p in files:
         try: f = _read_image(p)
         except FramesError: raise
-        except Exception as e: raise FramesError(f"{p}: cannot be read as an image, corrupt or truncated? ({_short(e, p)})") from None
+        except Exception as e:
+            raise FramesError(f"{p}: cannot be read as an image, corrupt or truncated? ({_short(e, p)})") from None
         if frames and f.shape[1:] != frames[0].shape[1:]:
-            raise FramesError(f"{path}: frames differ in size: {p.name} is {f.shape[2]}x{f.shape[1]} but {files[0].name} is {frames[0].shape[2]}x{frames[0].shape[1]} (width x height)")
+            raise FramesError(f"{path}: frames differ in size: {p.name} is {f.shape[2]}x{f.shape[1]} but "
+                              f"{files[0].name} is {frames[0].shape[2]}x{frames[0].shape[1]} (width x height)")
         frames.append(f)
     c = max(f.shape[0] for f in frames)
     a = _simplify(np.stack([_promote(f, c) for f in frames]))
@@ -206,10 +223,14 @@ def _check_magic(path, magic: bytes, what: str) -> None:
 
 def _read_npy(path, premultiply: bool = True) -> np.ndarray:
     _check_magic(path, b'\x93NUMPY', 'a .npy file')
-    with open(path, 'rb') as fh: check_npy_header(fh, os.path.getsize(path), path)    # before np.load allocates what it declares
+    # before np.load allocates what it declares
+    with open(path, 'rb') as fh: check_npy_header(fh, os.path.getsize(path), path)
     try: a = np.load(path, allow_pickle=False)
     except ValueError as e:
-        if 'pickle' in str(e): raise FramesError(f"{path}: holds Python objects, which are never unpickled: save a numeric array") from None
+        if 'pickle' in str(e):
+            raise FramesError(
+                f"{path}: holds Python objects, which are never unpickled: save a numeric array"
+            ) from None
         raise
     return _array_frames(a, path)
 
@@ -218,19 +239,25 @@ def _read_npz(path, premultiply: bool = True) -> np.ndarray:
     with np.load(path, allow_pickle=False) as z: keys = list(z.keys())
     if 'meta' in keys: return Trajectory.load(path).frames.numpy()
     key = 'frames' if 'frames' in keys else keys[0] if len(keys) == 1 else None
-    if key is None: raise FramesError(f"{path}: an .npz with arrays {keys}: expected a trajectory, or one array (or one named 'frames')")
+    if key is None:
+        raise FramesError(f"{path}: an .npz with arrays {keys}: expected a trajectory, or one array (or one named "
+                          f"'frames')")
     return _array_frames(load_npz(path, [key])[key], path)
 
 _READERS = {'.gif': (_read_gif, 'a GIF'), '.mp4': (_read_mp4, 'an MP4 video'), '.tif': (_read_tiff, 'a TIFF stack'),
-            '.tiff': (_read_tiff, 'a TIFF stack'), '.npy': (_read_npy, 'a .npy array'), '.npz': (_read_npz, 'an .npz file'),
-            **{s: (_read_picture, 'an image') for s in ('.png', '.jpg', '.jpeg', '.bmp')}, '': (_read_folder, 'a folder of images')}
+            '.tiff': (_read_tiff, 'a TIFF stack'), '.npy': (_read_npy, 'a .npy array'),
+            '.npz': (_read_npz, 'an .npz file'),
+            **{s: (_read_picture, 'an image') for s in ('.png', '.jpg', '.jpeg', '.bmp')},
+            '': (_read_folder, 'a folder of images')}
 
 def frame_format(path) -> str:
-    "The format key of `path`: its lower-case suffix (`.gif`, `.mp4`, `.tif`, `.tiff`, `.npy`, `.npz`, `.png`, `.jpg`, `.jpeg`, `.bmp`) or `''` for a folder."
+    ("The format key of `path`: its lower-case suffix (`.gif`, `.mp4`, `.tif`, `.tiff`, `.npy`, `.npz`, `.png`, "
+        "`.jpg`, `.jpeg`, `.bmp`) or `''` for a folder.")
     path = Path(path)
     key = '' if path.is_dir() or path.suffix == '' else path.suffix.lower()
     if key not in _READERS:
-        raise FramesError(f"{path}: unknown frame format {path.suffix!r}: use .gif, .mp4, .tif/.tiff, .npy, .npz, one image (.png, .jpg, .bmp) or a folder of them")
+        raise FramesError(f"{path}: unknown frame format {path.suffix!r}: use .gif, .mp4, .tif/.tiff, .npy, .npz, one "
+                          f"image (.png, .jpg, .bmp) or a folder of them")
     return key
 
 # %% ../nbs/02_frames.ipynb #64be741e
@@ -238,22 +265,28 @@ def _check_length(path, shape, min_frames: int) -> None:
     "One clear error for empty frames or fewer frames than needed."
     n = shape[0]
     if 0 in shape[1:]: raise FramesError(f"{path}: holds empty frames (shape {tuple(shape)})")
-    if n == 1 and min_frames > 1: raise FramesError(f"{path}: holds one frame: nothing to learn from (a sequence of at least {min_frames} frames is needed)")
-    if n < min_frames: raise FramesError(f"{path}: holds {n} frame{'s' * (n != 1)}; a sequence of at least {min_frames} is needed")
+    if n == 1 and min_frames > 1:
+        raise FramesError(f"{path}: holds one frame: nothing to learn from (a sequence of at least {min_frames} frames "
+                          f"is needed)")
+    if n < min_frames:
+        raise FramesError(f"{path}: holds {n} frame{'s' * (n != 1)}; a sequence of at least {min_frames} is needed")
 
 def read_frames(path, min_frames: int = 2, premultiply: bool = True) -> torch.Tensor:
-    "Frames `(T, C, H, W)` float32 in [0, 1] from a GIF, MP4, TIFF, image file or folder, `.npy` or trajectory `.npz`; RGBA from images comes premultiplied."
+    ("Frames `(T, C, H, W)` float32 in [0, 1] from a GIF, MP4, TIFF, image file or folder, `.npy` or trajectory "
+        "`.npz`; RGBA from images comes premultiplied.")
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file or folder")
     reader, what = _READERS[frame_format(path)]
     try: a = reader(path, premultiply)
     except FramesError: raise
-    except Exception as e: raise FramesError(f"{path}: cannot be read as {what}, corrupt or truncated? ({_short(e, path)})") from None
+    except Exception as e:
+        raise FramesError(f"{path}: cannot be read as {what}, corrupt or truncated? ({_short(e, path)})") from None
     _check_length(path, a.shape, min_frames)
     return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
 
 def read_trajectory(path, min_frames: int = 2, premultiply: bool = True) -> Trajectory:
-    "A `Trajectory` from any frame file: the saved metadata of a trajectory `.npz`, else `system='frames'` and the file's name."
+    ("A `Trajectory` from any frame file: the saved metadata of a trajectory `.npz`, else `system='frames'` and the "
+        "file's name.")
     path = Path(path)
     if path.suffix.lower() == '.npz' and path.is_file():
         try:
@@ -271,18 +304,23 @@ def _to_uint8(a: np.ndarray) -> np.ndarray:
     return np.round(a * 255).astype(np.uint8)
 
 def _quantize(px: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    "At most `n` colours `(k, 3)` for uint8 RGB pixels `(N, 3)`, and each pixel's colour index: exact when they hold ≤ `n` colours, else a median cut."
-    packed = px.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)   # one int per colour: 1-D unique is ~30x faster
+    ("At most `n` colours `(k, 3)` for uint8 RGB pixels `(N, 3)`, and each pixel's colour index: exact when they hold "
+        "≤ `n` colours, else a median cut.")
+    # one int per colour: 1-D unique is ~30x faster
+    packed = px.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
     codes, inv = np.unique(packed, return_inverse=True)
-    if len(codes) <= n: return np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], -1).astype(np.uint8), inv.reshape(-1)
-    w = 1024; img = np.concatenate([px, np.repeat(px[:1], -len(px) % w, 0)]).reshape(-1, w, 3)   # any layout will do for a median cut
+    if len(codes) <= n:
+        return np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], -1).astype(np.uint8), inv.reshape(-1)
+    # any layout will do for a median cut
+    w = 1024; img = np.concatenate([px, np.repeat(px[:1], -len(px) % w, 0)]).reshape(-1, w, 3)
     q = Image.fromarray(img).quantize(n, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     pal = np.array(q.getpalette()[:3 * n], np.uint8).reshape(-1, 3)
     used, inv = np.unique(np.asarray(q).reshape(-1)[:len(px)], return_inverse=True)
     return pal[used], inv.reshape(-1)
 
 def _gif_frame(f: np.ndarray, toggle: bool = False) -> Image.Image:
-    "A palette image from one grey or RGB uint8 frame `(H, W, 1|3)`, plus a spare entry repeating its first pixel's colour; `toggle` points that pixel at it."
+    ("A palette image from one grey or RGB uint8 frame `(H, W, 1|3)`, plus a spare entry repeating its first pixel's "
+        "colour; `toggle` points that pixel at it.")
     H, W, C = f.shape
     colours, inv = _quantize((np.repeat(f, 3, -1) if C == 1 else f).reshape(-1, 3), 255)
     idx = inv.reshape(H, W).astype(np.uint8)
@@ -293,23 +331,27 @@ def _gif_frame(f: np.ndarray, toggle: bool = False) -> Image.Image:
     return im
 
 def _gif_rgba(u: np.ndarray, n: int = 249) -> tuple[list, list]:
-    "Palette images for RGBA uint8 frames `(T, H, W, 4)`, all on one palette of ≤ `n` colours (returned too), each kept apart from an identical predecessor."
+    ("Palette images for RGBA uint8 frames `(T, H, W, 4)`, all on one palette of ≤ `n` colours (returned too), each "
+        "kept apart from an identical predecessor.")
     opaque = u[..., 3] >= 128
     colours, inv = _quantize(u[..., :3][opaque], n)
-    k = len(colours); t1, t2, free = k + 1, k + 2, list(range(k + 3, 256))   # 0: transparent; 1..k: colours; t1, t2: transparent too; then copies
+    # 0: transparent; 1..k: colours; t1, t2: transparent too; then copies
+    k = len(colours); t1, t2, free = k + 1, k + 2, list(range(k + 3, 256))
     pal = np.zeros((256, 3), np.uint8); pal[1:k + 1] = colours
     idx = np.zeros(opaque.shape, np.uint8); idx[opaque] = inv + 1
     copies, out, trans = {}, [], []
     for t, f in enumerate(idx):
         tr = 0
-        if t and not opaque[t].any(): f[:], tr = t1, t1                # an empty frame must not equal the background (all 0)
-        if t and np.array_equal(f, out[-1]):                            # Pillow would drop a frame identical to the one before
+        if t and not opaque[t].any(): f[:], tr = t1, t1  # an empty frame must not equal the background (all 0)
+        if t and np.array_equal(f, out[-1]):  # Pillow would drop a frame identical to the one before
             if not opaque[t].all(): tr = t2 if trans[-1] == t1 else t1; f[~opaque[t]] = tr   # other transparent index
             else:                                                       # all opaque: one pixel to a copy of its colour
                 has = np.isin(f, list(copies))
                 if not has.any():
                     if not free: return _gif_rgba(u, n - 16)            # no spare entry left: fewer colours
-                    copies[int(f.flat[0])] = free.pop(0); pal[copies[int(f.flat[0])]] = pal[f.flat[0]]; has.flat[0] = True
+                    copies[int(f.flat[0])] = free.pop(0)
+                    pal[copies[int(f.flat[0])]] = pal[f.flat[0]]
+                    has.flat[0] = True
                 i = np.flatnonzero(has)[0]; f.flat[i] = copies[int(f.flat[i])]
         out.append(f); trans.append(tr)
     palette = pal.reshape(-1).tolist(); ims = []
@@ -320,14 +362,16 @@ def _gif_rgba(u: np.ndarray, n: int = 249) -> tuple[list, list]:
 def _write_gif(a: np.ndarray, path, fps: float) -> None:
     u = _to_uint8(a).transpose(0, 2, 3, 1)
     if u.shape[-1] == 4:
-        ims, palette = _gif_rgba(u); kw = dict(palette=palette, disposal=2)   # one palette: no local ones, so every reader decodes all frames alike
+        # one palette: no local ones, so every reader decodes all frames alike
+        ims, palette = _gif_rgba(u); kw = dict(palette=palette, disposal=2)
     else:
         ims, kw = [], dict(disposal=1)
         for f in u:
             im = _gif_frame(f)
             if ims and np.array_equal(np.asarray(im), np.asarray(ims[-1])): im = _gif_frame(f, toggle=True)
             ims.append(im)
-    def write(p): ims[0].save(p, format='GIF', save_all=True, append_images=ims[1:], duration=round(1000 / fps), loop=0, optimize=False, **kw)
+    def write(p): ims[0].save(p, format='GIF', save_all=True, append_images=ims[1:], duration=round(1000 / fps), loop=0,
+                              optimize=False, **kw)
     atomic_write(path, write)
 
 def _write_mp4(a: np.ndarray, path, fps: float) -> None:
@@ -336,7 +380,8 @@ def _write_mp4(a: np.ndarray, path, fps: float) -> None:
     frames = _to_uint8(a).transpose(0, 2, 3, 1)
     pix_out = 'yuv420p' if H % 2 == 0 and W % 2 == 0 else 'yuv444p'   # 4:2:0 plays everywhere but needs even sizes
     def write(p):
-        w = imageio_ffmpeg.write_frames(p, (W, H), pix_fmt_in='gray' if C == 1 else 'rgb24', pix_fmt_out=pix_out, fps=fps,
+        w = imageio_ffmpeg.write_frames(p, (W, H), pix_fmt_in='gray' if C == 1 else 'rgb24', pix_fmt_out=pix_out,
+                                        fps=fps,
                                         codec='libx264', quality=None, macro_block_size=1, ffmpeg_log_level='error',
                                         output_params=['-crf', '12', '-f', 'mp4'])
         w.send(None)
@@ -347,7 +392,8 @@ def _write_mp4(a: np.ndarray, path, fps: float) -> None:
 def _write_tiff(a: np.ndarray, path, fps: float) -> None:
     C = a.shape[1]
     if C == 1: data, kw = a[:, 0], dict(photometric='minisblack')
-    else: data, kw = a.transpose(0, 2, 3, 1), dict(photometric='rgb', extrasamples=['assocalpha'] if C == 4 else None)   # premultiplied, as it is
+    # premultiplied, as it is
+    else: data, kw = a.transpose(0, 2, 3, 1), dict(photometric='rgb', extrasamples=['assocalpha'] if C == 4 else None)
     atomic_write(path, lambda p: tifffile.imwrite(p, np.ascontiguousarray(data), **kw))
 
 def _write_npy(a: np.ndarray, path, fps: float) -> None:
@@ -373,34 +419,43 @@ def _write_folder(a: np.ndarray, path, fps: float) -> None:
         for p in (tmp, old):
             if p.exists(): shutil.rmtree(p)
 
-_WRITERS = {'.gif': _write_gif, '.mp4': _write_mp4, '.tif': _write_tiff, '.tiff': _write_tiff, '.npy': _write_npy, '': _write_folder}
+_WRITERS = {'.gif': _write_gif, '.mp4': _write_mp4, '.tif': _write_tiff, '.tiff': _write_tiff, '.npy': _write_npy,
+            '': _write_folder}
 _STRAIGHT = ('.gif', '')   # formats that store straight alpha
 
 def output_format(path) -> str:
-    "The format `write_frames` would write to `path` (its lower-case suffix, `''` for a folder), or a clear error — check before long work."
+    ("The format `write_frames` would write to `path` (its lower-case suffix, `''` for a folder), or a clear error — "
+        "check before long work.")
     path = Path(path)
     key = '' if path.suffix == '' else path.suffix.lower()
     if key not in _WRITERS and key != '.npz':
-        raise FramesError(f"{path}: unknown frame format {path.suffix!r}: use .gif, .mp4, .tif/.tiff, .npy, .npz or a folder (no extension)")
+        raise FramesError(f"{path}: unknown frame format {path.suffix!r}: use .gif, .mp4, .tif/.tiff, .npy, .npz or a "
+                          f"folder (no extension)")
     if key == '' and path.is_file(): raise FramesError(f"{path}: exists and is a file, not a folder for frames")
     if key == '' and path.is_dir():
         other = [p.name for p in path.iterdir() if not re.fullmatch(r'frame_\d+\.png', p.name)]
-        if other: raise FramesError(f"{path}: folder exists and holds other files ({', '.join(sorted(other)[:3])}…): choose a new or empty folder")
+        if other:
+            raise FramesError(f"{path}: folder exists and holds other files ({', '.join(sorted(other)[:3])}…): choose "
+                              f"a new or empty folder")
     return key
 
 def write_frames(frames, path, fps: float = 10) -> Path:
-    "Write frames `(T, C, H, W)` in [0, 1] (tensor, array or `Trajectory`; RGBA premultiplied) to `path`; its extension (or none: a folder) picks the format."
+    ("Write frames `(T, C, H, W)` in [0, 1] (tensor, array or `Trajectory`; RGBA premultiplied) to `path`; its "
+        "extension (or none: a folder) picks the format.")
     path = Path(path)
     key = output_format(path)
     if not (float(fps) > 0 and np.isfinite(fps)): raise FramesError(f"{path}: fps must be a positive number, not {fps}")
     tr = frames if isinstance(frames, Trajectory) else None
     a = frames if tr is None else tr.frames if key in ('.npy', '.npz') else tr.frames[:, :tr.n_visible]
     a = a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else np.asarray(a, dtype=np.float32)
-    if a.ndim != 4 or len(a) == 0: raise FramesError(f"{path}: frames must be (T, C, H, W) with T >= 1, got shape {a.shape}")
+    if a.ndim != 4 or len(a) == 0:
+        raise FramesError(f"{path}: frames must be (T, C, H, W) with T >= 1, got shape {a.shape}")
     if not np.isfinite(a).all(): raise FramesError(f"{path}: frames contain NaN or infinite values")
-    if key == '.npz': return (tr if tr is not None else Trajectory(torch.from_numpy(np.clip(a, 0, 1).astype(np.float32)))).save(path)
+    if key == '.npz':
+        return (tr if tr is not None else Trajectory(torch.from_numpy(np.clip(a, 0, 1).astype(np.float32)))).save(path)
     if key != '.npy' and a.shape[1] not in (1, 3, 4):
-        raise FramesError(f"{path}: {key or 'a PNG folder'} takes 1 (grey), 3 (RGB) or 4 (RGBA) channels, not {a.shape[1]}")
+        raise FramesError(f"{path}: {key or 'a PNG folder'} takes 1 (grey), 3 (RGB) or 4 (RGBA) channels, not "
+                          f"{a.shape[1]}")
     a = np.clip(a, 0, 1).astype(np.float32)
     _WRITERS[key](_straight(a) if key in _STRAIGHT and a.shape[1] == 4 else a, path, float(fps))
     return path

@@ -41,7 +41,8 @@ def boundary_cells(live: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/11_hidden.ipynb #51091652
 def channel_scale(states: torch.Tensor, n_visible: int = 4, q: float = 0.99) -> torch.Tensor:
-    "Per-channel scale `(C,)`: the `q` quantile of |x| over the live cells of `states` (T, C, H, W) (1 where that is 0 or no cell lives)."
+    ("Per-channel scale `(C,)`: the `q` quantile of |x| over the live cells of `states` (T, C, H, W) (1 where that is "
+        "0 or no cell lives).")
     x = torch.as_tensor(states).detach().float().cpu()
     live = live_cells(x, n_visible)
     v = x.permute(1, 0, 2, 3)[:, live].abs().double()            # (C, n live)
@@ -50,14 +51,18 @@ def channel_scale(states: torch.Tensor, n_visible: int = 4, q: float = 0.99) -> 
     s = torch.quantile(v, q, dim=1).float()
     return torch.where(torch.isfinite(s) & (s > 0), s, torch.ones_like(s))
 
-def channel_panels(state: torch.Tensor, n_visible: int = 4, scale: torch.Tensor | None = None) -> list[tuple[str, np.ndarray]]:
-    "One state `(C, H, W)` as named `(H, W, 3)` images in [0, 1]: `RGB`, `alpha`, then each hidden triplet as R, G, B (|x| / `scale`)."
+def channel_panels(state: torch.Tensor, n_visible: int = 4, scale: torch.Tensor | None = None) -> list[tuple[str,
+    np.ndarray]]:
+    ("One state `(C, H, W)` as named `(H, W, 3)` images in [0, 1]: `RGB`, `alpha`, then each hidden triplet as R, G, B "
+        "(|x| / `scale`).")
     x = torch.as_tensor(state).detach().float().cpu()
     if x.ndim != 3 or n_visible != 4 or x.shape[0] <= n_visible:
-        raise ValueError(f"channel_panels needs an RGBA state (C, H, W) with hidden channels, got shape {tuple(x.shape)}, n_visible {n_visible}")
+        raise ValueError(f"channel_panels needs an RGBA state (C, H, W) with hidden channels, got shape "
+                         f"{tuple(x.shape)}, n_visible {n_visible}")
     scale = channel_scale(x[None], n_visible) if scale is None else torch.as_tensor(scale).float()
     x = torch.nan_to_num(x, nan=0.)
-    out = [('RGB', to_rgb(x, 4).permute(1, 2, 0).numpy()), ('alpha', x[3].clamp(0, 1)[..., None].expand(-1, -1, 3).numpy())]
+    out = [('RGB', to_rgb(x, 4).permute(1, 2, 0).numpy()), ('alpha', x[3].clamp(0, 1)[..., None].expand(-1, -1,
+        3).numpy())]
     for a in range(n_visible, x.shape[0], 3):
         b = min(a + 3, x.shape[0])
         v = (x[a:b].abs() / scale[a:b, None, None]).clamp(0, 1)
@@ -70,7 +75,8 @@ def show_channel_panels(states, labels=None, n_visible: int = 4, size: float = 1
     states = torch.as_tensor(states).detach().float().cpu()
     scale = channel_scale(states, n_visible)
     rows = [channel_panels(s, n_visible, scale) for s in states]
-    fig, axs = plt.subplots(len(rows), len(rows[0]), figsize=(size * len(rows[0]), size * len(rows) + 0.3), squeeze=False)
+    fig, axs = plt.subplots(len(rows), len(rows[0]), figsize=(size * len(rows[0]), size * len(rows) + 0.3),
+                            squeeze=False)
     for r, panels in enumerate(rows):
         for c, (name, im) in enumerate(panels):
             ax = axs[r, c]; ax.imshow(im, interpolation='nearest'); ax.set_xticks([]); ax.set_yticks([])
@@ -82,10 +88,11 @@ def show_channel_panels(states, labels=None, n_visible: int = 4, size: float = 1
 
 # %% ../nbs/11_hidden.ipynb #0623b559
 def overlap_measures(state: torch.Tensor, n_visible: int = 4, threshold: float = 0.1) -> dict:
-    "Spatial overlap of the hidden channels over the live cells of one state `(C, H, W)`: `cosine` and `entropy` (see above), NaN if undefined."
+    ("Spatial overlap of the hidden channels over the live cells of one state `(C, H, W)`: `cosine` and `entropy` (see "
+        "above), NaN if undefined.")
     x = torch.as_tensor(state).detach()
     live = live_cells(x, n_visible, threshold)
-    A = x[n_visible:, live].abs().double()                        # (hidden, n live); float64: untrained states reach 1e18
+    A = x[n_visible:, live].abs().double()  # (hidden, n live); float64: untrained states reach 1e18
     out = {'cosine': math.nan, 'entropy': math.nan, 'live': int(live.sum())}
     if A.shape[1] == 0 or A.shape[0] < 2 or not torch.isfinite(A).all(): return out
     norms = A.norm(dim=1)
@@ -103,7 +110,8 @@ def overlap_measures(state: torch.Tensor, n_visible: int = 4, threshold: float =
 
 # %% ../nbs/11_hidden.ipynb #195eb962
 def overlap_curve(model: NCA, steps: int = 300, seed: int = 0, keep_every: int = 0, target: str | None = None) -> dict:
-    "Grow `model` from the seed for `steps` steps: overlap measures, live count (all, on the grid's edge), mean |ΔRGBA|, MSE to `target` at every step; states every `keep_every` steps."
+    ("Grow `model` from the seed for `steps` steps: overlap measures, live count (all, on the grid's edge), mean |"
+        "ΔRGBA|, MSE to `target` at every step; states every `keep_every` steps.")
     H = grid_size(model)
     target = target or getattr(model, 'info', {}).get('target')
     tgt = training_target(model, target) if target else None
@@ -123,26 +131,31 @@ def overlap_curve(model: NCA, steps: int = 300, seed: int = 0, keep_every: int =
     model.rollout(x, steps, seed=seed, callback=record)
     out = {k: np.array(v, dtype=float) for k, v in rec.items()}
     info = getattr(model, 'info', {})
-    out.update(steps=np.arange(steps + 1), seed=seed, target=target, iterations=info.get('iterations', info.get('iters')),
+    out.update(steps=np.arange(steps + 1), seed=seed, target=target, iterations=info.get('iterations',
+        info.get('iters')),
                states=torch.stack(kept) if kept else None, state_steps=np.array(kept_steps))
     return out
 
 # %% ../nbs/11_hidden.ipynb #63b13128
 def phase_windows(curve: dict, stable_last: int = 100, grown: float = 0.9, min_live: int = 9) -> dict:
-    "Growth window (first step with >= `min_live` live cells .. first step with >= `grown` × final live count) and stable window (last `stable_last` steps), inclusive."
+    ("Growth window (first step with >= `min_live` live cells .. first step with >= `grown` × final live count) and "
+        "stable window (last `stable_last` steps), inclusive.")
     live, n = curve['live'], len(curve['live'])
     start = int(np.argmax(live >= min_live)) if (live >= min_live).any() else 0
     end = max(start, int(np.argmax(live >= grown * live[-1])))
     return {'growth': (start, end), 'stable': (max(0, n - 1 - stable_last), n - 1)}
 
 def overlap_summary(curve: dict, stable_last: int = 100) -> dict:
-    "Mean cosine overlap and channel entropy in the growth and stable windows, with the windows, the stable window's mean |ΔRGBA| and the last step's MSE."
+    ("Mean cosine overlap and channel entropy in the growth and stable windows, with the windows, the stable window's "
+        "mean |ΔRGBA| and the last step's MSE.")
     w = phase_windows(curve, stable_last)
     s = {'target': curve['target'], 'iterations': curve['iterations'], **w}
     for k in ('cosine', 'entropy'):
-        for ph, (a, b) in w.items(): s[f'{k}_{ph}'] = float(np.nanmean(curve[k][a:b + 1])) if np.isfinite(curve[k][a:b + 1]).any() else math.nan
+        for ph, (a, b) in w.items():
+            s[f'{k}_{ph}'] = float(np.nanmean(curve[k][a:b + 1])) if np.isfinite(curve[k][a:b + 1]).any() else math.nan
     a, b = w['stable']
-    s.update(stable_change=float(curve['change'][a + 1:b + 1].mean()), final_mse=float(curve['mse'][-1]), final_live=int(curve['live'][-1]),
+    s.update(stable_change=float(curve['change'][a + 1:b + 1].mean()), final_mse=float(curve['mse'][-1]),
+             final_live=int(curve['live'][-1]),
              final_edge_live=int(curve.get('edge_live', [0])[-1]))
     return s
 
@@ -153,23 +166,29 @@ def nearest_kept(curve: dict, step: int) -> int:
 
 # %% ../nbs/11_hidden.ipynb #0141dafb
 def plot_overlap(curves: dict, summaries: dict | None = None):
-    "Cosine overlap and channel entropy against the step for each curve in `curves` (name -> `overlap_curve`), windows shaded."
+    ("Cosine overlap and channel entropy against the step for each curve in `curves` (name -> `overlap_curve`), "
+        "windows shaded.")
     fig, axs = plt.subplots(1, 3, figsize=(11, 2.6))
     for name, c in curves.items():
-        for ax, k in zip(axs, ('cosine', 'entropy', 'live')): ax.plot(c['steps'], c[k], label=f"{name} (it. {c['iterations']})")
+        for ax, k in zip(axs, ('cosine', 'entropy', 'live')):
+            ax.plot(c['steps'], c[k], label=f"{name} (it. {c['iterations']})")
         if summaries and name in summaries:
             for ph, col in (('growth', 'tab:green'), ('stable', 'tab:grey')):
                 a, b = summaries[name][ph]; axs[0].axvspan(a, b, color=col, alpha=0.08)
-    for ax, t in zip(axs, ('mean pairwise cosine (hidden)', 'mean channel entropy / log 12', 'live cells')): ax.set_title(t, fontsize=9); ax.set_xlabel('step')
+    for ax, t in zip(axs, ('mean pairwise cosine (hidden)', 'mean channel entropy / log 12', 'live cells')):
+        ax.set_title(t, fontsize=9); ax.set_xlabel('step')
     axs[0].legend(fontsize=7); fig.tight_layout()
     return fig
 
 # %% ../nbs/11_hidden.ipynb #2c07ec21
 def elbow_k(inertias, ks) -> int:
-    "The k of the elbow of a decreasing inertia curve: the point farthest below the chord from first to last point, both axes scaled to [0, 1] (kneedle)."
+    ("The k of the elbow of a decreasing inertia curve: the point farthest below the chord from first to last point, "
+        "both axes scaled to [0, 1] (kneedle).")
     k, y = np.asarray(list(ks), float), np.asarray(inertias, float)
-    if k.ndim != 1 or len(k) != len(y) or len(k) < 3: raise ValueError(f"elbow_k needs >= 3 ks and one inertia per k, got {len(k)} ks and {len(y)} inertias")
-    if not np.isfinite(y).all() or np.any(np.diff(k) <= 0): raise ValueError("elbow_k needs finite inertias and increasing ks")
+    if k.ndim != 1 or len(k) != len(y) or len(k) < 3:
+        raise ValueError(f"elbow_k needs >= 3 ks and one inertia per k, got {len(k)} ks and {len(y)} inertias")
+    if not np.isfinite(y).all() or np.any(np.diff(k) <= 0):
+        raise ValueError("elbow_k needs finite inertias and increasing ks")
     if y.max() == y.min(): return int(k[0])
     x, yn = (k - k[0]) / (k[-1] - k[0]), (y - y.min()) / (y.max() - y.min())
     below = yn[0] + (yn[-1] - yn[0]) * x - yn            # vertical distance under the chord (∝ perpendicular distance)
@@ -181,7 +200,8 @@ def inertia_curve(X: np.ndarray, ks=range(2, 16), seed: int = 0, n_init: int = 3
 
 # %% ../nbs/11_hidden.ipynb #8ef7c565
 def pooled_live_states(states: torch.Tensor, n_visible: int = 4, channels=None) -> tuple[np.ndarray, np.ndarray]:
-    "Live-cell vectors `(N, c)` (float64, channels `channels` or all) pooled over states `(T, C, H, W)` and positions, with their `(t, y, x)` indices `(N, 3)`."
+    ("Live-cell vectors `(N, c)` (float64, channels `channels` or all) pooled over states `(T, C, H, W)` and "
+        "positions, with their `(t, y, x)` indices `(N, 3)`.")
     x = torch.as_tensor(states).detach().cpu()
     idx = live_cells(x, n_visible).nonzero()                                   # (N, 3): t, y, x
     v = x.permute(0, 2, 3, 1)[idx[:, 0], idx[:, 1], idx[:, 2]].double()
@@ -190,9 +210,10 @@ def pooled_live_states(states: torch.Tensor, n_visible: int = 4, channels=None) 
 
 def cluster_states(states: torch.Tensor, ks=range(2, 16), max_cells: int = 4000, seed: int = 0, channels=None,
                    k: int | None = None, n_visible: int = 4) -> dict:
-    "k-means of live-cell states pooled over `states` (T, C, H, W): inertia curve over `ks`, k by `elbow_k` (or `k`), labels `(T, H, W)` (-1 dead), clusters numbered by mean time."
+    ("k-means of live-cell states pooled over `states` (T, C, H, W): inertia curve over `ks`, k by `elbow_k` (or `k`), "
+        "labels `(T, H, W)` (-1 dead), clusters numbered by mean time.")
     X, idx = pooled_live_states(states, n_visible, channels)
-    ok = np.isfinite(X).all(1)                                  # an exploding rule can overflow: such cells are left out (and counted)
+    ok = np.isfinite(X).all(1)  # an exploding rule can overflow: such cells are left out (and counted)
     X, idx = X[ok], idx[ok]
     labels = np.full((states.shape[0], *states.shape[-2:]), -1, dtype=int)
     out = {'ks': list(ks), 'n_cells': len(X), 'n_nonfinite': int((~ok).sum()), 'channels': channels}
@@ -200,7 +221,8 @@ def cluster_states(states: torch.Tensor, ks=range(2, 16), max_cells: int = 4000,
         return {**out, 'inertias': np.full(len(out['ks']), np.nan), 'k': None, 'labels': labels, 'n_sample': 0}
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(len(X), max_cells, replace=False)) if len(X) > max_cells else np.arange(len(X))
-    inertias = inertia_curve(X[sample], ks, seed) if k is None else np.full(len(out['ks']), np.nan)   # a given k needs no curve
+    # a given k needs no curve
+    inertias = inertia_curve(X[sample], ks, seed) if k is None else np.full(len(out['ks']), np.nan)
     k = elbow_k(inertias, ks) if k is None else int(k)
     km = KMeans(k, n_init=3, random_state=seed).fit(X[sample])
     raw = km.predict(X)
@@ -211,7 +233,8 @@ def cluster_states(states: torch.Tensor, ks=range(2, 16), max_cells: int = 4000,
 
 # %% ../nbs/11_hidden.ipynb #a37903ec
 def boundary_share(labels: np.ndarray) -> dict:
-    "For one labelled frame `(H, W)` (-1 dead): share of boundary and of interior cells in their most common cluster, and those clusters."
+    ("For one labelled frame `(H, W)` (-1 dead): share of boundary and of interior cells in their most common cluster, "
+        "and those clusters.")
     lab = torch.as_tensor(labels)
     b = boundary_cells(lab >= 0)
     out = {}
@@ -232,7 +255,8 @@ def clusters_present(labels: np.ndarray, k: int, min_share: float = 0.05) -> np.
 
 # %% ../nbs/11_hidden.ipynb #ab45d65b
 def plot_inertia(clusterings: dict):
-    "The inertia curves (name -> `cluster_states` result), each scaled to its k = first value, with the chosen k marked."
+    ("The inertia curves (name -> `cluster_states` result), each scaled to its k = first value, with the chosen k "
+        "marked.")
     fig, ax = plt.subplots(figsize=(4, 2.6))
     for name, cl in clusterings.items():
         if cl['k'] is None: continue
@@ -249,21 +273,27 @@ def show_clusters(labels: np.ndarray, steps, k: int, title: str = '', size: floa
     cmap = ListedColormap(['white'] + [plt.get_cmap('tab10')(i % 10) for i in range(k)])
     fig, axs = plt.subplots(1, len(labels), figsize=(size * len(labels), size + 0.5), squeeze=False)
     for ax, lab, s in zip(axs[0], labels, steps):
-        ax.imshow(lab + 1, cmap=cmap, vmin=0, vmax=k, interpolation='nearest'); ax.set_axis_off(); ax.set_title(f'step {s}', fontsize=8)
+        ax.imshow(lab + 1, cmap=cmap, vmin=0, vmax=k, interpolation='nearest')
+        ax.set_axis_off()
+        ax.set_title(f'step {s}', fontsize=8)
     handles = [plt.Rectangle((0, 0), 1, 1, color=cmap(i + 1)) for i in range(k)]
-    fig.legend(handles, [f'cluster {i}' for i in range(k)], loc='lower center', ncol=min(k, 8), fontsize=7, frameon=False)
+    fig.legend(handles, [f'cluster {i}' for i in range(k)], loc='lower center', ncol=min(k, 8), fontsize=7,
+               frameon=False)
     if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
 
 # %% ../nbs/11_hidden.ipynb #8764d75f
-def cluster_summary(curve: dict, clustering: dict, hidden_clustering: dict | None = None, min_share: float = 0.05) -> dict:
-    "Numbers for C4 and C5 from one run: clusters present during growth and at the last kept step, first step of each cluster, boundary shares at the last step."
+def cluster_summary(curve: dict, clustering: dict, hidden_clustering: dict | None = None,
+                    min_share: float = 0.05) -> dict:
+    ("Numbers for C4 and C5 from one run: clusters present during growth and at the last kept step, first step of each "
+        "cluster, boundary shares at the last step.")
     lab, steps, k = clustering['labels'], curve['state_steps'], clustering['k'] or 0
     pres = clusters_present(lab, k, min_share)
     end = phase_windows(curve)['growth'][1]
     grow = (steps >= 1) & (steps <= max(end, steps[1] if len(steps) > 1 else 0))
-    out = {'k': clustering['k'], 'present_growth': int(pres[grow].max()) if grow.any() else int(pres[0]), 'present_stable': int(pres[-1]),
+    out = {'k': clustering['k'], 'present_growth': int(pres[grow].max()) if grow.any() else int(pres[0]),
+           'present_stable': int(pres[-1]),
            'growth_last_kept_step': int(steps[grow][-1]) if grow.any() else 0,
            'first_step': {j: int(steps[(lab == j).any((1, 2)).argmax()]) for j in range(k)},
            'boundary_all': boundary_share(lab[-1])}
@@ -274,8 +304,10 @@ def cluster_summary(curve: dict, clustering: dict, hidden_clustering: dict | Non
 ABLATION_CHANNELS = (4, 6, 8, 12, 16, 32)
 "The channel counts of the ablation (RGBA + 0, 2, 4, 8, 12, 28 hidden channels)."
 
-def growth_mse(model: NCA, target: str | None = None, steps: int = 300, seed: int = 0) -> tuple[np.ndarray, torch.Tensor]:
-    "Clipped RGBA MSE to the padded `target` at every step 0..`steps` of a run from the seed (generator `seed`), and the final RGBA state."
+def growth_mse(model: NCA, target: str | None = None, steps: int = 300, seed: int = 0) -> tuple[np.ndarray,
+    torch.Tensor]:
+    ("Clipped RGBA MSE to the padded `target` at every step 0..`steps` of a run from the seed (generator `seed`), and "
+        "the final RGBA state.")
     target = target or getattr(model, 'info', {}).get('target', 'fox')
     H = grid_size(model)
     fr = model.rollout(seed_state(H, H, model.channels, 4), steps, frames=True, keep=4, seed=seed)[:, 0]
@@ -286,7 +318,8 @@ def _train_seconds(run: Path) -> float:
     with open(run / 'loss.csv', newline='') as fh: return float(sum(float(r['seconds']) for r in csv.DictReader(fh)))
 
 def ablation_row(run, steps: int = 300, seed: int = 0) -> dict:
-    "Evaluate the model of run folder `run` (MSE curve, final state, table row); reuses its `eval.json` when model, steps and seed match."
+    ("Evaluate the model of run folder `run` (MSE curve, final state, table row); reuses its `eval.json` when model, "
+        "steps and seed match.")
     run = Path(run)
     model = load_model(run / 'model.safetensors')
     key = {'iterations': model.info['iterations'], 'eval_steps': steps, 'eval_seed': seed}
@@ -313,8 +346,10 @@ def _write_results(out: Path, rows: list, note: str) -> dict:
     "Write `results.json` and `results.csv` (rows sorted by channel count) atomically; returns the results."
     rows = sorted(rows, key=lambda r: r['channels'])
     budgets = [json.dumps({**r['training'], 'iterations': r['iterations']}, sort_keys=True) for r in rows]
-    res = {'target': rows[0]['training']['target'], 'budget': {**rows[0]['training'], 'iterations': rows[0]['iterations']},
-           'same_budget': len(set(budgets)) == 1, 'eval': {'steps': rows[0]['eval_steps'], 'seed': rows[0]['eval_seed']},
+    res = {'target': rows[0]['training']['target'], 'budget': {**rows[0]['training'],
+                                                               'iterations': rows[0]['iterations']},
+           'same_budget': len(set(budgets)) == 1, 'eval': {'steps': rows[0]['eval_steps'],
+                                                           'seed': rows[0]['eval_seed']},
            'note': note, 'rows': rows}
     atomic_write(out / 'results.json', lambda p: Path(p).write_text(json.dumps(res, indent=1) + '\n'))
     write_csv(out / 'results.csv', _TABLE, [[r[k] for k in _TABLE] for r in rows])
@@ -323,7 +358,8 @@ def _write_results(out: Path, rows: list, note: str) -> dict:
 def channel_ablation(out, channels=ABLATION_CHANNELS, iters: int = FULL_TRAINING, target: str = 'fox', seed: int = 0,
                      eval_steps: int = 300, checkpoint_every: int = 25, progress: bool = True, verbose: bool = True,
                      note: str = '', **overrides) -> dict:
-    "Train (or resume) a Growing NCA per channel count in `out/chNN` with `train_growing` under one budget, evaluate each, write the results table."
+    ("Train (or resume) a Growing NCA per channel count in `out/chNN` with `train_growing` under one budget, evaluate "
+        "each, write the results table.")
     out = Path(out)
     bad = [c for c in channels if int(c) < 4]
     if bad: raise ValueError(f"channel counts must be >= 4 (RGBA), got {bad}")
@@ -334,33 +370,44 @@ def channel_ablation(out, channels=ABLATION_CHANNELS, iters: int = FULL_TRAINING
     overrides = {**{k: GROWING[k] for k in _BUDGET_KEYS}, **{k: v for k, v in overrides.items() if v is not None}}
     for c in channels:
         run = out / f'ch{int(c):02d}'
-        train_growing(run, target, iters, seed, checkpoint_every, progress=progress, verbose=verbose, channels=int(c), **overrides)
+        train_growing(run, target, iters, seed, checkpoint_every, progress=progress, verbose=verbose, channels=int(c),
+                      **overrides)
         rows[int(c)] = ablation_row(run, eval_steps, seed)
         res = _write_results(out, list(rows.values()), note)
-        if verbose: print(f"channels {c}: iteration {rows[int(c)]['iterations']}, MSE at step {eval_steps} {rows[int(c)]['mse_final']:.5f}", flush=True)
+        if verbose:
+            print(f"channels {c}: iteration {rows[int(c)]['iterations']}, MSE at step {eval_steps} "
+                  f"{rows[int(c)]['mse_final']:.5f}", flush=True)
     return res
 
 def read_ablation(out) -> dict:
-    "The committed ablation in folder `out`: `results.json` plus `curves` (channels -> MSE per step), `finals` (channels -> RGBA state) and `losses` (channels -> training loss per iteration)."
+    ("The committed ablation in folder `out`: `results.json` plus `curves` (channels -> MSE per step), `finals` "
+        "(channels -> RGBA state) and `losses` (channels -> training loss per iteration).")
     out = Path(out)
-    if not (out / 'results.json').exists(): raise FileNotFoundError(f"{out / 'results.json'}: no ablation results (run scripts/channel_ablation.py)")
+    if not (out / 'results.json').exists():
+        raise FileNotFoundError(f"{out / 'results.json'}: no ablation results (run scripts/channel_ablation.py)")
     res = json.loads((out / 'results.json').read_text())
     res['curves'], res['finals'], res['losses'] = {}, {}, {}
     for r in res['rows']:
         run = out / f"ch{r['channels']:02d}"
-        with open(run / 'mse.csv', newline='') as fh: res['curves'][r['channels']] = np.array([float(x['mse']) for x in csv.DictReader(fh)])
-        with open(run / 'loss.csv', newline='') as fh: res['losses'][r['channels']] = np.array([float(x['loss']) for x in csv.DictReader(fh)])
+        with open(run / 'mse.csv', newline='') as fh:
+            res['curves'][r['channels']] = np.array([float(x['mse']) for x in csv.DictReader(fh)])
+        with open(run / 'loss.csv', newline='') as fh:
+            res['losses'][r['channels']] = np.array([float(x['loss']) for x in csv.DictReader(fh)])
         res['finals'][r['channels']] = torch.from_numpy(np.load(run / 'final.npy'))
     return res
 
 # %% ../nbs/11_hidden.ipynb #1150cfe9
 def channel_ablation_main(argv: list[str], default_out=None) -> int:
     "The command line of `scripts/channel_ablation.py`: train/resume and evaluate the channel-count ablation."
-    p = argparse.ArgumentParser(prog='channel_ablation.py', description='Channel-count ablation of the Growing NCA (paper Figure 5): one model per '
-                                'channel count, the same budget for all, resumable; writes chNN/ run folders, results.json and results.csv.')
-    p.add_argument('--out', default=default_out, required=default_out is None, help=f'results folder (default {default_out})')
+    p = argparse.ArgumentParser(prog='channel_ablation.py',
+                                description='Channel-count ablation of the Growing NCA (paper Figure 5): one model per '
+                                'channel count, the same budget for all, resumable; writes chNN/ run folders, '
+                                'results.json and results.csv.')
+    p.add_argument('--out', default=default_out, required=default_out is None,
+                   help=f'results folder (default {default_out})')
     p.add_argument('--channels', type=int, nargs='+', default=list(ABLATION_CHANNELS))
-    p.add_argument('--iters', type=int, default=FULL_TRAINING, help=f'training iterations per model (default {FULL_TRAINING})')
+    p.add_argument('--iters', type=int, default=FULL_TRAINING,
+                   help=f'training iterations per model (default {FULL_TRAINING})')
     p.add_argument('--target', default='fox')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--eval-steps', type=int, default=300)
@@ -368,9 +415,11 @@ def channel_ablation_main(argv: list[str], default_out=None) -> int:
     p.add_argument('--threads', type=int, default=None)
     p.add_argument('--note', default='', help='a sentence stored in results.json (e.g. why the budget is what it is)')
     p.add_argument('--no-progress', action='store_true')
-    for k in _BUDGET_KEYS: p.add_argument('--' + k.replace('_', '-'), type=int, default=None, help=f'(default {GROWING[k]})')
+    for k in _BUDGET_KEYS:
+        p.add_argument('--' + k.replace('_', '-'), type=int, default=None, help=f'(default {GROWING[k]})')
     a = p.parse_args(argv)
-    if a.iters < 1 or a.eval_steps < 1 or a.checkpoint_every < 1: raise ValueError('--iters, --eval-steps and --checkpoint-every must be >= 1')
+    if a.iters < 1 or a.eval_steps < 1 or a.checkpoint_every < 1:
+        raise ValueError('--iters, --eval-steps and --checkpoint-every must be >= 1')
     if a.threads: torch.set_num_threads(a.threads)
     over = {k: getattr(a, k) for k in _BUDGET_KEYS}
     res = channel_ablation(a.out, a.channels, a.iters, a.target, a.seed, a.eval_steps, a.checkpoint_every,
@@ -380,17 +429,21 @@ def channel_ablation_main(argv: list[str], default_out=None) -> int:
 
 # %% ../nbs/11_hidden.ipynb #14bd4caa
 def ablation_budget(res: dict) -> tuple[str, str]:
-    "How the budget of ablation `res` compares with the original training: ('full' | 'reduced' | 'toy' | 'mixed', a phrase saying so)."
+    ("How the budget of ablation `res` compares with the original training: ('full' | 'reduced' | 'toy' | 'mixed', a "
+        "phrase saying so).")
     b = res['budget']
     if not res.get('same_budget', False): return 'mixed', 'the models were trained with different budgets'
     other = [k for k in _BUDGET_KEYS if b.get(k) != GROWING[k]]
     if other: return 'toy', 'toy budget (' + ', '.join(f'{k} {b.get(k)} instead of {GROWING[k]}' for k in other) + ')'
-    if b['iterations'] >= FULL_TRAINING: return 'full', f"full budget ({b['iterations']} iterations of the original configuration)"
-    return 'reduced', f"reduced budget: {b['iterations']} of {FULL_TRAINING} iterations, otherwise the original configuration"
+    if b['iterations'] >= FULL_TRAINING:
+        return 'full', f"full budget ({b['iterations']} iterations of the original configuration)"
+    return 'reduced', (f"reduced budget: {b['iterations']} of {FULL_TRAINING} iterations, otherwise the original "
+        f"configuration")
 
 # %% ../nbs/11_hidden.ipynb #c8843c72
 def plot_ablation(res: dict, size: float = 1.5, smooth: int = 25):
-    "Figure 5 from `read_ablation`: (a) the state each model reaches at the last evaluated step, (b) MSE to the target at every step, (c) training loss per iteration (running mean of `smooth`)."
+    ("Figure 5 from `read_ablation`: (a) the state each model reaches at the last evaluated step, (b) MSE to the "
+        "target at every step, (c) training loss per iteration (running mean of `smooth`).")
     cs = sorted(res['finals'])
     fig = plt.figure(figsize=(max(size * len(cs), 10), size + 3.4), layout='constrained')
     top, bottom = fig.subfigures(2, 1, height_ratios=[size, 3])
@@ -404,40 +457,57 @@ def plot_ablation(res: dict, size: float = 1.5, smooth: int = 25):
         l = res.get('losses', {}).get(c)
         if l is None or not len(l): continue
         k = min(smooth, len(l))
-        ax2.semilogy(np.arange(k, len(l) + 1), np.convolve(l, np.ones(k) / k, 'valid'), label=f'{c} ch')   # mean of iterations i-k+1..i
+        # mean of iterations i-k+1..i
+        ax2.semilogy(np.arange(k, len(l) + 1), np.convolve(l, np.ones(k) / k, 'valid'), label=f'{c} ch')
     ax2.set_xlabel('training iteration'); ax2.set_ylabel(f'training loss (mean of {smooth})')
     b, kind = res['budget'], ablation_budget(res)[0]
-    warn = {'full': '', 'reduced': 'REDUCED BUDGET, PROVISIONAL — ', 'toy': 'TOY BUDGET, NOT MEANINGFUL — ', 'mixed': 'MIXED BUDGETS — '}[kind]
-    fig.suptitle(f"{warn}(a) states at step {res['eval']['steps']}, (b) MSE per step, (c) training loss — {b['iterations']} iterations, batch {b['batch']}, "
+    warn = {'full': '', 'reduced': 'REDUCED BUDGET, PROVISIONAL — ', 'toy': 'TOY BUDGET, NOT MEANINGFUL — ',
+            'mixed': 'MIXED BUDGETS — '}[kind]
+    fig.suptitle(f"{warn}(a) states at step {res['eval']['steps']}, (b) MSE per step, (c) training loss — "
+                 f"{b['iterations']} iterations, batch {b['batch']}, "
                  f"steps {b['min_steps']}-{b['max_steps'] - 1}", fontsize=8)
     return fig
 
 # %% ../nbs/11_hidden.ipynb #9cc03f5e
 def _spearman(a, b) -> float:
-    "Spearman rank correlation of two sequences (no ties expected), rounded to 12 digits so that -0.8 meets a -0.8 threshold."
+    ("Spearman rank correlation of two sequences (no ties expected), rounded to 12 digits so that -0.8 meets a -0.8 "
+        "threshold.")
     ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
     return round(float(np.corrcoef(ra, rb)[0, 1]), 12)
 
 def claim_verdicts(overlap: dict, clusters: dict, ablation: dict | None = None, accepted: dict | None = None) -> dict:
-    "Verdict strings on C1-C6 from `overlap_summary` and `cluster_summary` results per target (name -> dict), `read_ablation`'s table, and which targets' models pass the morphogenesis acceptance tests (`accepted`), by the rules above."
+    ("Verdict strings on C1-C6 from `overlap_summary` and `cluster_summary` results per target (name -> dict), "
+        "`read_ablation`'s table, and which targets' models pass the morphogenesis acceptance tests (`accepted`), by "
+        "the rules above.")
     out, accepted = {}, accepted or {}
     for t, s in overlap.items():
         c = clusters[t]
         short = (s['iterations'] or 0) < FULL_TRAINING and not accepted.get(t)
-        why = [f"checkpoint at iteration {s['iterations']} of {FULL_TRAINING}, acceptance tests not all passed"] if short else []
-        if not s['final_mse'] <= ACCEPT['grow_mse_200']: why.append(f"MSE to the target at the last step {s['final_mse']:.3g} > {ACCEPT['grow_mse_200']}")
-        if not s['stable_change'] <= 1e-3: why.append(f"not stable: mean |dRGBA| {s['stable_change']:.3g}/step in the stable window")
-        done = 'fully trained' if (s['iterations'] or 0) >= FULL_TRAINING else f"passes the acceptance tests at iteration {s['iterations']}"
-        v = {'status': f"{t}: PROVISIONAL ({'; '.join(why)})" if why else f"{t}: {done}, grows the target and is stable"}
+        why = (
+            [f"checkpoint at iteration {s['iterations']} of {FULL_TRAINING}, acceptance tests not all passed"]
+            if short
+            else []
+        )
+        if not s['final_mse'] <= ACCEPT['grow_mse_200']:
+            why.append(f"MSE to the target at the last step {s['final_mse']:.3g} > {ACCEPT['grow_mse_200']}")
+        if not s['stable_change'] <= 1e-3:
+            why.append(f"not stable: mean |dRGBA| {s['stable_change']:.3g}/step in the stable window")
+        done = 'fully trained' if (s['iterations']
+                                   or 0) >= FULL_TRAINING else (f"passes the acceptance tests at iteration "
+                                       f"{s['iterations']}")
+        v = {'status': f"{t}: PROVISIONAL ({'; '.join(why)})" if why
+             else f"{t}: {done}, grows the target and is stable"}
         cg, cs, eg, es = s['cosine_growth'], s['cosine_stable'], s['entropy_growth'], s['entropy_stable']
         v['C1'] = (('supported' if cg >= 0.5 and eg >= 0.8 else 'not supported') +
                    f": growth-window cosine overlap {cg:.3f}, channel entropy {eg:.3f}")
         falls = cs <= 0.9 * cg and es <= 0.9 * eg
-        v['C2'] = (('supported' if falls and cs < 0.5 else 'partly: overlap falls, but the channels still largely overlap' if falls
+        v['C2'] = (('supported' if falls and cs < 0.5
+                    else 'partly: overlap falls, but the channels still largely overlap' if falls
                     else 'not supported: overlap does not fall by 10 %') +
                    f": cosine overlap {cg:.3f} -> {cs:.3f}, channel entropy {eg:.3f} -> {es:.3f} (growth -> stable)")
         v['C3'] = ('not testable: too few live cells to cluster' if c['k'] is None else
-                   ('supported' if c['k'] == 5 else 'not supported') + f": the elbow rule gives k = {c['k']} (paper: 5)")
+                   ('supported' if c['k'] == 5 else 'not supported')
+                       + f": the elbow rule gives k = {c['k']} (paper: 5)")
         v['C4'] = (('supported' if c['present_stable'] > c['present_growth'] else 'not supported') +
                    f": {c['present_growth']} clusters present during growth, {c['present_stable']} at the last step")
         parts = []
@@ -445,24 +515,31 @@ def claim_verdicts(overlap: dict, clusters: dict, ablation: dict | None = None, 
             b = c.get(f'boundary_{which}')
             if b is None: continue
             ok = b['boundary_share'] >= 0.9 and b['boundary_top'] != b['interior_top']
-            parts.append(f"{which} channels: {'supported' if ok else 'not supported'} ({b['boundary_share']:.0%} of boundary cells in cluster "
-                         f"{b['boundary_top']}; interior's top cluster {b['interior_top']} with {b['interior_share']:.0%})")
-        edge = (f"not testable: {s['final_edge_live']} live cells lie on the grid's edge at the last step, so the 'boundary' is partly the "
+            parts.append(f"{which} channels: {'supported' if ok else 'not supported'} ({b['boundary_share']:.0%} of "
+                         f"boundary cells in cluster "
+                         f"{b['boundary_top']}; interior's top cluster {b['interior_top']} with "
+                         f"{b['interior_share']:.0%})")
+        edge = (f"not testable: {s['final_edge_live']} live cells lie on the grid's edge at the last step, so the "
+                f"'boundary' is partly the "
                 f"grid's border; for the record, " if s.get('final_edge_live', 0) else '')
         v['C5'] = edge + '; '.join(parts)
         if s['final_live'] < 9:
-            v.update({k: f"not testable: the pattern does not grow ({s['final_live']} live cells at the last step)" for k in ('C1', 'C2', 'C3', 'C4', 'C5')})
+            v.update({k: f"not testable: the pattern does not grow ({s['final_live']} live cells at the last step)"
+                      for k in ('C1', 'C2', 'C3', 'C4', 'C5')})
         out[t] = {k: (k + ' ' if k != 'status' else '') + s_ for k, s_ in v.items()}
     if ablation is not None:
         rows = ablation['rows']
         kind, says = ablation_budget(ablation)
         rho = _spearman([r['channels'] for r in rows], [r['mse_final'] for r in rows]) if len(rows) > 2 else math.nan
         stat = f"Spearman correlation of channel count and final MSE {rho:.2f} over {len(rows)} channel counts"
-        if kind in ('toy', 'mixed') or len(rows) < 3: c6 = f"C6 not tested: {says if len(rows) > 2 else 'fewer than 3 channel counts'} ({stat})"
+        if kind in ('toy', 'mixed') or len(rows) < 3:
+            c6 = f"C6 not tested: {says if len(rows) > 2 else 'fewer than 3 channel counts'} ({stat})"
         else: c6 = (f"C6 {'supported' if rho <= -0.8 else 'not supported'} ({stat})" +
                     (f"; PROVISIONAL, {says}" if kind == 'reduced' else f"; {says}"))
         also = [f"{name} {_spearman([r['channels'] for r in rows], [r[k] for r in rows]):.2f}" for k, name in
-                (('mse_min', 'lowest MSE along the run'), ('train_loss', 'final training loss')) if len(rows) > 2 and all(k in r for r in rows)]
-        if also: c6 += '. For context (not the rule): Spearman correlation of channel count and ' + ', and of '.join(also)
+                (('mse_min', 'lowest MSE along the run'),
+                 ('train_loss', 'final training loss')) if len(rows) > 2 and all(k in r for r in rows)]
+        if also:
+            c6 += '. For context (not the rule): Spearman correlation of channel count and ' + ', and of '.join(also)
         out['ablation'] = {'C6': c6}
     return out

@@ -47,7 +47,8 @@ def _shifts(device) -> torch.Tensor:
     return torch.arange(8, dtype=torch.uint8, device=device).view(8, 1, 1)
 
 def pack_grids(x: torch.Tensor) -> torch.Tensor:
-    "Pack a `(B, 1, H, W)` batch of grids (alive where > 0.5) into `(ceil(B/8), H, W)` uint8: bit k of byte g is grid 8g+k."
+    ("Pack a `(B, 1, H, W)` batch of grids (alive where > 0.5) into `(ceil(B/8), H, W)` uint8: bit k of byte g is grid "
+        "8g+k.")
     B, _, H, W = x.shape
     b = (x[:, 0] > 0.5).to(torch.uint8)
     if B % 8: b = torch.cat([b, b.new_zeros(8 - B % 8, H, W)])
@@ -102,13 +103,16 @@ def packed_step(p: torch.Tensor, rule: Rule, boundary: str = 'torus') -> torch.T
 
 # %% ../nbs/03_life.ipynb #83d58ca3
 def life_step(x: torch.Tensor, rule='B3/S23', boundary: str = 'torus') -> torch.Tensor:
-    "One generation of a batch of Life grids `x` (B, 1, H, W) under a Life-like `rule`, on a `torus` or with `dead` cells outside."
+    ("One generation of a batch of Life grids `x` (B, 1, H, W) under a Life-like `rule`, on a `torus` or with `dead` "
+        "cells outside.")
     check_state(x, 1, 'Life state')
     p = packed_step(pack_grids(x), parse_rule(rule), _check_boundary(boundary))
     return unpack_grids(p, x.shape[0], x.dtype)
 
-def life_run(x: torch.Tensor, steps: int, rule='B3/S23', boundary: str = 'torus', frames: bool = True, progress: bool = False):
-    "Run `steps` generations from `x` (B, 1, H, W): all frames `(steps+1, B, 1, H, W)` (frame 0 = `x`), or the last state."
+def life_run(x: torch.Tensor, steps: int, rule='B3/S23', boundary: str = 'torus', frames: bool = True,
+             progress: bool = False):
+    ("Run `steps` generations from `x` (B, 1, H, W): all frames `(steps+1, B, 1, H, W)` (frame 0 = `x`), or the last "
+        "state.")
     check_state(x, 1, 'Life state')
     rule, boundary = parse_rule(rule), _check_boundary(boundary)
     if int(steps) != steps or steps < 0: raise ValueError(f"steps must be a whole number >= 0, not {steps}")
@@ -136,9 +140,13 @@ def _rle_source(text_or_path) -> tuple[str, str]:
 def _parse_header(line: str, name: str, lineno: int):
     "(width, height, rule string) from an RLE header line."
     m = _HEADER.fullmatch(line)
-    if not m: raise ValueError(f"{name}: line {lineno}: malformed header {line!r}; expected 'x = <width>, y = <height>, rule = B3/S23'")
+    if not m:
+        raise ValueError(f"{name}: line {lineno}: malformed header {line!r}; expected 'x = <width>, y = <height>, rule "
+                         f"= B3/S23'")
     w, h = int(m[1]), int(m[2])
-    if w < 1 or h < 1 or w * h > _MAX_CELLS: raise ValueError(f"{name}: line {lineno}: header size x = {w}, y = {h} must be positive and at most {_MAX_CELLS} cells")
+    if w < 1 or h < 1 or w * h > _MAX_CELLS:
+        raise ValueError(f"{name}: line {lineno}: header size x = {w}, y = {h} must be positive and at most "
+                         f"{_MAX_CELLS} cells")
     try: rule = str(parse_rule(m[3] or 'B3/S23'))
     except ValueError as e: raise ValueError(f"{name}: line {lineno}: {e}") from None
     return w, h, rule
@@ -157,13 +165,17 @@ def _parse_runs(body: list, name: str) -> tuple[list, int, int]:
                 col += n; rows, cols = max(rows, row + 1), max(cols, col)
             elif ch == '$': row, col = row + n, 0
             elif ch == '!': return cells, rows, cols
-            else: raise ValueError(f"{name}: line {lineno}: unexpected character {ch!r} in the pattern (expected digits, b, o, $ or !)")
-            if rows * cols > _MAX_CELLS: raise ValueError(f"{name}: line {lineno}: pattern larger than {_MAX_CELLS} cells")
+            else:
+                raise ValueError(f"{name}: line {lineno}: unexpected character {ch!r} in the pattern (expected digits, "
+                                 f"b, o, $ or !)")
+            if rows * cols > _MAX_CELLS:
+                raise ValueError(f"{name}: line {lineno}: pattern larger than {_MAX_CELLS} cells")
     if count: raise ValueError(f"{name}: the pattern ends with a count ({count}) that is followed by no b, o or $")
     raise ValueError(f"{name}: no '!' at the end of the pattern")
 
 def read_rle(text_or_path) -> tuple[np.ndarray, str]:
-    "Read a Life pattern in RLE (text or a path): `(h, w)` uint8 array of 0/1 and the rule (canonical, e.g. `'B3/S23'`)."
+    ("Read a Life pattern in RLE (text or a path): `(h, w)` uint8 array of 0/1 and the rule (canonical, e.g. "
+        "`'B3/S23'`).")
     text, name = _rle_source(text_or_path)
     header, body = None, []
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -176,7 +188,8 @@ def read_rle(text_or_path) -> tuple[np.ndarray, str]:
     cells, rows, cols = _parse_runs(body, name)
     w, h, rule = header or (cols, rows, 'B3/S23')
     if rows > h or cols > w:
-        raise ValueError(f"{name}: the pattern has {rows} rows and {cols} columns, more than the header's x = {w}, y = {h}")
+        raise ValueError(f"{name}: the pattern has {rows} rows and {cols} columns, more than the header's x = {w}, y = "
+                         f"{h}")
     if h * w == 0: raise ValueError(f"{name}: empty pattern")
     grid = np.zeros((h, w), np.uint8)
     if cells: grid[tuple(np.array(cells).T)] = 1
@@ -205,14 +218,18 @@ def random_soup(h: int, w: int, density: float = 0.3, seed: int = 0) -> np.ndarr
     return (np.random.default_rng(seed).random((h, w)) < density).astype(np.uint8)
 
 def place(pattern, grid, pos=None, wrap: bool = False) -> np.ndarray:
-    "A copy of `grid` (an array, or a shape `(h, w)` for an empty one) with `pattern` written at top-left `pos` (row, col); centred if `pos` is None."
+    ("A copy of `grid` (an array, or a shape `(h, w)` for an empty one) with `pattern` written at top-left `pos` (row, "
+        "col); centred if `pos` is None.")
     pat = (np.asarray(pattern) > 0).astype(np.uint8)
-    out = np.zeros(tuple(int(v) for v in grid), np.uint8) if np.ndim(grid) == 1 else (np.asarray(grid) > 0).astype(np.uint8)
-    if pat.ndim != 2 or out.ndim != 2: raise ValueError(f"place needs a 2-D pattern and grid, got {pat.shape} and {out.shape}")
+    out = np.zeros(tuple(int(v) for v in grid),
+                   np.uint8) if np.ndim(grid) == 1 else (np.asarray(grid) > 0).astype(np.uint8)
+    if pat.ndim != 2 or out.ndim != 2:
+        raise ValueError(f"place needs a 2-D pattern and grid, got {pat.shape} and {out.shape}")
     (ph, pw), (H, W) = pat.shape, out.shape
     r, c = ((H - ph) // 2, (W - pw) // 2) if pos is None else (int(pos[0]), int(pos[1]))
     if ph > H or pw > W or (not wrap and not (0 <= r <= H - ph and 0 <= c <= W - pw)):
-        raise ValueError(f"a {ph}x{pw} pattern at (row {r}, col {c}) does not fit a {H}x{W} grid" + ('' if wrap else ' (wrap=False)'))
+        raise ValueError(f"a {ph}x{pw} pattern at (row {r}, col {c}) does not fit a {H}x{W} grid"
+                         + ('' if wrap else ' (wrap=False)'))
     out[np.ix_((r + np.arange(ph)) % H, (c + np.arange(pw)) % W)] = pat
     return out
 
@@ -221,7 +238,9 @@ def _initial_grid(pattern, size: int, seed: int, density: float) -> tuple[np.nda
     "The starting grid, the pattern's own rule, and the pattern's name for the metadata."
     name = str(pattern)
     if name == 'soup': return random_soup(size, size, density, seed), 'B3/S23', name
-    if name in PATTERNS: return place(PATTERNS[name], (size, size), (min(2, size - 9), min(2, size - 36)) if name == 'gun' else None), 'B3/S23', name
+    if name in PATTERNS:
+        return place(PATTERNS[name], (size, size), (min(2, size - 9),
+                                                    min(2, size - 36)) if name == 'gun' else None), 'B3/S23', name
     if isinstance(pattern, os.PathLike) or name.lower().endswith('.rle') or os.path.isfile(name):
         grid, rule = read_rle(pattern)
         try: return place(grid, (size, size)), rule, name
@@ -230,7 +249,8 @@ def _initial_grid(pattern, size: int, seed: int, density: float) -> tuple[np.nda
 
 def simulate_life(pattern='gun', size: int = 64, rule='B3/S23', boundary: str = 'torus', steps: int = 100,
                   seed: int = 0, density: float = 0.3, device=None, progress: bool = False) -> Trajectory:
-    "Simulate Life from a pattern (`gun`, `pulsar`, `glider`, `soup` or an .rle path) on a `size`² grid: a `Trajectory` of `steps + 1` frames."
+    ("Simulate Life from a pattern (`gun`, `pulsar`, `glider`, `soup` or an .rle path) on a `size`² grid: a "
+        "`Trajectory` of `steps + 1` frames.")
     if int(size) != size or size < 3: raise ValueError(f"size must be a whole number >= 3, not {size}")
     grid, own_rule, name = _initial_grid(pattern, int(size), seed, density)
     rule = parse_rule(own_rule if rule is None else rule)

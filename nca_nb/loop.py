@@ -16,7 +16,8 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from safetensors.torch import save_file
-from .core import NCA, atomic_write, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors, progress
+from .core import (NCA, atomic_write, normalise_grads, optimizer_tensors, restore_optimizer, read_safetensors,
+                         progress)
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'LoopConfig', 'Shard', 'Batch', 'Sampler', 'distributed', 'init_distributed',
@@ -33,16 +34,19 @@ class LoopConfig:
     lr_factor: float = 0.1          # the drop
     adam_eps: float = 1e-8          # Adam's epsilon (the original Growing NCA used Keras' 1e-7)
     checkpoint_every: int = 100     # iterations between checkpoints (the last iteration always writes one)
-    max_loss: float = math.inf      # a finite loss above this also counts as divergence (a trainer whose targets are bounded sets it)
+    # a finite loss above this also counts as divergence (a trainer whose targets are bounded sets it)
+    max_loss: float = math.inf
 
     def __post_init__(self):
         for k in ('iters', 'lr_drop_at', 'checkpoint_every'):
             v = getattr(self, k)
-            if isinstance(v, bool) or int(v) != v or v < (0 if k == 'lr_drop_at' else 1): raise ValueError(f"{k} must be a whole number >= {0 if k == 'lr_drop_at' else 1}, not {v!r}")
+            if isinstance(v, bool) or int(v) != v or v < (0 if k == 'lr_drop_at' else 1):
+                raise ValueError(f"{k} must be a whole number >= {0 if k == 'lr_drop_at' else 1}, not {v!r}")
             setattr(self, k, int(v))
         for k in ('lr', 'lr_factor', 'adam_eps', 'max_loss'):
             v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or np.isnan(v) or v <= 0 or (np.isinf(v) and k != 'max_loss'):
+            if isinstance(v, bool) or not isinstance(v,
+                (int, float)) or np.isnan(v) or v <= 0 or (np.isinf(v) and k != 'max_loss'):
                 raise ValueError(f"{k} must be a positive number, not {v!r}")
             setattr(self, k, float(v))
 
@@ -53,13 +57,16 @@ class LoopConfig:
 # %% ../nbs/05a_loop.ipynb #5dada3ae
 @dataclass
 class Shard:
-    "This process's share of every batch when training runs in `world` processes: rows `rank·b … (rank+1)·b` of a batch of `world·b`."
+    ("This process's share of every batch when training runs in `world` processes: rows `rank·b … (rank+1)·b` of a "
+        "batch of `world·b`.")
     rank: int = 0
     world: int = 1
 
     def rows(self, n: int) -> slice:
         "The rows of a batch of `n` that this process trains on."
-        if n % self.world: raise ValueError(f"a batch of {n} does not split evenly across {self.world} processes: use a batch that is a multiple of {self.world}")
+        if n % self.world:
+            raise ValueError(f"a batch of {n} does not split evenly across {self.world} processes: use a batch that is "
+                             f"a multiple of {self.world}")
         b = n // self.world
         return slice(self.rank * b, (self.rank + 1) * b)
 
@@ -78,10 +85,12 @@ class Batch:
     loss: Callable                       # loss(kept states) -> scalar tensor
     generator: torch.Generator | None = None   # draws the fire masks of the rollout (None: torch's global RNG)
     info: dict = field(default_factory=dict)   # anything the sampler wants back in `update`
-    rows: tuple | None = None            # (offset, total): `x` is rows offset… of a batch of total split across processes (fire masks are drawn for all)
+    # (offset, total): `x` is rows offset… of a batch of total split across processes (fire masks are drawn for all)
+    rows: tuple | None = None
 
 class Sampler(ABC):
-    "Where a trainer's batches come from, and what it remembers between them; subclasses define `batch`, and override what else they need."
+    ("Where a trainer's batches come from, and what it remembers between them; subclasses define `batch`, and override "
+        "what else they need.")
     settings: dict = {}                  # JSON-able values a resumed run must share with its checkpoint
     generators: dict = {}                # name -> torch.Generator, saved and restored with each checkpoint
     shard: Shard = Shard()               # this process's rows of each batch (set by `train` under torch.distributed)
@@ -106,11 +115,13 @@ def distributed() -> tuple[int, int]:
     return 0, 1
 
 def init_distributed(device='cpu', timeout: float = 300.) -> tuple[int, int, str]:
-    "Join the process group `torchrun` describes in the environment (gloo on a CPU, nccl on CUDA): `(rank, world size, this process's device)`."
+    ("Join the process group `torchrun` describes in the environment (gloo on a CPU, nccl on CUDA): `(rank, world "
+        "size, this process's device)`.")
     if int(os.environ.get('WORLD_SIZE', '1')) <= 1 or not dist.is_available(): return 0, 1, str(device)
     cuda = torch.device(device).type == 'cuda'
     if cuda: device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"; torch.cuda.set_device(torch.device(device))
-    if not dist.is_initialized(): dist.init_process_group('nccl' if cuda else 'gloo', timeout=timedelta(seconds=timeout))
+    if not dist.is_initialized():
+        dist.init_process_group('nccl' if cuda else 'gloo', timeout=timedelta(seconds=timeout))
     return dist.get_rank(), dist.get_world_size(), str(device)
 
 def finish_distributed() -> None:
@@ -118,12 +129,16 @@ def finish_distributed() -> None:
     if distributed()[1] > 1: dist.barrier(); dist.destroy_process_group()
 
 def _reduce(model: NCA, loss: torch.Tensor, bad_state: str | None) -> tuple[float, str | None]:
-    "The loss averaged over the processes, each gradient averaged in place, and any process's non-finite state: one all-reduce."
+    ("The loss averaged over the processes, each gradient averaged in place, and any process's non-finite state: one "
+        "all-reduce.")
     if distributed()[1] == 1: return loss.item(), bad_state
     params, world = list(model.parameters()), distributed()[1]
     for p in params:
         if p.grad is None: p.grad = torch.zeros_like(p)
-    flat = torch.cat([p.grad.reshape(-1) for p in params] + [loss.reshape(1).to(params[0].dtype), loss.new_tensor([float(bad_state is not None)]).to(params[0].dtype)])
+    flat = torch.cat(
+        [p.grad.reshape(-1) for p in params]
+        + [loss.reshape(1).to(params[0].dtype), loss.new_tensor([float(bad_state is not None)]).to(params[0].dtype)]
+    )
     dist.all_reduce(flat); flat /= world
     i = 0
     for p in params: p.grad.copy_(flat[i:i + p.numel()].view_as(p)); i += p.numel()
@@ -135,15 +150,18 @@ def _any(flag: bool, device) -> bool:
     return bool(t.item() > 0)
 
 def _agree(what: dict) -> None:
-    "One `ValueError` on every process unless all of them hold the same `what` ({part: {name: JSON-able value}}: settings, data fingerprint, where they resume)."
+    ("One `ValueError` on every process unless all of them hold the same `what` ({part: {name: JSON-able value}}: "
+        "settings, data fingerprint, where they resume).")
     world = distributed()[1]
     mine = json.loads(json.dumps(what, default=str))
     every = [None] * world
     dist.all_gather_object(every, mine)
     for r, other in enumerate(every):
         if other != every[0]:
-            keys = [f'{part}.{k}' for part in every[0] for k in sorted(set(every[0][part]) | set(other[part])) if every[0][part].get(k) != other[part].get(k)]
-            raise ValueError(f"the {world} processes disagree: rank {r} differs from rank 0 in {', '.join(keys)}; start every process with the same arguments and data")
+            keys = [f'{part}.{k}' for part in every[0] for k in sorted(set(every[0][part]) | set(other[part]))
+                    if every[0][part].get(k) != other[part].get(k)]
+            raise ValueError(f"the {world} processes disagree: rank {r} differs from rank 0 in {', '.join(keys)}; "
+                             f"start every process with the same arguments and data")
 
 def _broadcast(obj):
     "Rank 0's `obj` (any picklable value) on every process."
@@ -155,11 +173,14 @@ class Diverged(ValueError):
     "Training went non-finite; raised before the non-finite values are applied or written."
 
 def first_nonfinite(named) -> str | None:
-    "The name of the first floating-point tensor of `named` ((name, tensor) pairs) holding a NaN or an infinity, else None."
-    return next((k for k, v in named if v is not None and v.is_floating_point() and not bool(torch.isfinite(v).all())), None)
+    ("The name of the first floating-point tensor of `named` ((name, tensor) pairs) holding a NaN or an infinity, else "
+        "None.")
+    return next((k for k, v in named if v is not None and v.is_floating_point() and not bool(torch.isfinite(v).all())),
+                None)
 
 def train_step(model: NCA, opt, batch: Batch, max_loss: float = math.inf) -> tuple[float, list]:
-    "Roll `batch` out with gradients, then a normalised-gradient optimiser step if everything is finite (and the loss at most `max_loss`); the loss and the kept states."
+    ("Roll `batch` out with gradients, then a normalised-gradient optimiser step if everything is finite (and the loss "
+        "at most `max_loss`); the loss and the kept states.")
     x, kept, done = batch.x, [], 0
     model.batch_rows = batch.rows
     try:
@@ -178,7 +199,8 @@ def train_step(model: NCA, opt, batch: Batch, max_loss: float = math.inf) -> tup
     loss, bad_state = _reduce(model, loss.detach(), bad_state)
     if not math.isfinite(loss) or loss > max_loss:
         opt.zero_grad(set_to_none=True)
-        raise Diverged(f"the loss is not finite ({loss:.4g})" if not math.isfinite(loss) else f"the loss {loss:.4g} exceeds {max_loss:g}")
+        raise Diverged(f"the loss is not finite ({loss:.4g})" if not math.isfinite(loss)
+                       else f"the loss {loss:.4g} exceeds {max_loss:g}")
     bad = first_nonfinite((f'the gradient of {k}', p.grad) for k, p in model.named_parameters()) or bad_state
     if bad:
         opt.zero_grad(set_to_none=True)
@@ -198,28 +220,34 @@ def train_step(model: NCA, opt, batch: Batch, max_loss: float = math.inf) -> tup
 CHECKPOINT_FORMAT = 'nca_nb.checkpoint'
 "The `format` of a checkpoint's metadata; `version` 2 is the loop's, without it the earlier `fit` layout."
 
-def write_checkpoint(path, model: NCA, opt, iteration: int, losses: list, seconds: list, cfg: LoopConfig, sampler: Sampler) -> Path:
-    "Write the whole training state at `iteration` to `path`, atomically; `Diverged` (nothing written) if a weight or moment is not finite."
+def write_checkpoint(path, model: NCA, opt, iteration: int, losses: list, seconds: list, cfg: LoopConfig,
+                     sampler: Sampler) -> Path:
+    ("Write the whole training state at `iteration` to `path`, atomically; `Diverged` (nothing written) if a weight or "
+        "moment is not finite.")
     path = Path(path)
     t = {f'model.{k}': v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     ot, groups = optimizer_tensors(opt)
     t.update(ot)
     if bad := first_nonfinite(t.items()): raise Diverged(f"{path}: {bad} is not finite: no checkpoint written")
     st, meta = sampler.state(path, iteration)
-    if bad := first_nonfinite(st.items()): raise Diverged(f"{path}: the sampler's {bad} is not finite: no checkpoint written")
+    if bad := first_nonfinite(st.items()):
+        raise Diverged(f"{path}: the sampler's {bad} is not finite: no checkpoint written")
     t.update({f'sampler.{k}': v.detach().cpu().contiguous() for k, v in st.items()})
     t.update({f'rng.{k}': g.get_state().clone() for k, g in sampler.generators.items()})
     t['losses'], t['seconds'] = torch.tensor(losses, dtype=torch.float64), torch.tensor(seconds, dtype=torch.float64)
     md = {'format': CHECKPOINT_FORMAT, 'version': '2', 'iteration': str(iteration), 'config': json.dumps(model.config),
-          'groups': json.dumps(groups), 'loop': json.dumps(asdict(cfg)), 'settings': json.dumps(sampler.settings), 'sampler': json.dumps(meta)}
+          'groups': json.dumps(groups), 'loop': json.dumps(asdict(cfg)), 'settings': json.dumps(sampler.settings),
+          'sampler': json.dumps(meta)}
     return atomic_write(path, lambda p: save_file(t, p, metadata=md))
 
 # %% ../nbs/05a_loop.ipynb #b05681c9
 def _legacy_fit(md: dict, t: dict) -> dict:
     "A checkpoint of the earlier `fit`: its settings, counts and hidden-state cache."
     meta = json.loads(md['meta'])
-    return dict(config=json.loads(md['config']), loop=None, settings=meta['settings'], sampler={'counts': meta.get('counts')},
-                sampler_tensors={k: v for k, v in t.items() if k.startswith('cache.')}, losses=t['losses'].tolist(), seconds=[math.nan] * len(t['losses']),
+    return dict(config=json.loads(md['config']), loop=None, settings=meta['settings'],
+                sampler={'counts': meta.get('counts')},
+                sampler_tensors={k: v for k, v in t.items() if k.startswith('cache.')}, losses=t['losses'].tolist(),
+                seconds=[math.nan] * len(t['losses']),
                 rng={k[4:]: v for k, v in t.items() if k.startswith('rng.')}, groups=json.loads(md['groups']))
 
 def _legacy_growing(md: dict, t: dict) -> dict:
@@ -231,7 +259,8 @@ def _legacy_growing(md: dict, t: dict) -> dict:
                 losses=log['loss'], seconds=log['seconds'], rng=rng, groups=json.loads(md['param_groups']))
 
 def read_checkpoint(path) -> dict:
-    "A checkpoint's contents: iteration, model config, loop config (None for earlier formats), settings, sampler state, model/optimiser tensors, generators, losses, seconds."
+    ("A checkpoint's contents: iteration, model config, loop config (None for earlier formats), settings, sampler "
+        "state, model/optimiser tensors, generators, losses, seconds.")
     path = Path(path)
     try: md, t = read_safetensors(path, CHECKPOINT_FORMAT, 'training checkpoint')
     except ValueError as e:
@@ -241,18 +270,23 @@ def read_checkpoint(path) -> dict:
         if md.get('format') == 'nca_nb.growing-checkpoint': out = _legacy_growing(md, t)
         elif 'version' not in md: out = _legacy_fit(md, t)
         else:
-            out = dict(config=json.loads(md['config']), loop=json.loads(md['loop']), settings=json.loads(md['settings']), sampler=json.loads(md['sampler']),
-                       sampler_tensors={k[8:]: v for k, v in t.items() if k.startswith('sampler.')}, losses=t['losses'].tolist(),
-                       seconds=t['seconds'].tolist(), rng={k[4:]: v for k, v in t.items() if k.startswith('rng.')}, groups=json.loads(md['groups']))
+            out = dict(config=json.loads(md['config']), loop=json.loads(md['loop']),
+                       settings=json.loads(md['settings']), sampler=json.loads(md['sampler']),
+                       sampler_tensors={k[8:]: v for k, v in t.items() if k.startswith('sampler.')},
+                       losses=t['losses'].tolist(),
+                       seconds=t['seconds'].tolist(), rng={k[4:]: v for k, v in t.items() if k.startswith('rng.')},
+                       groups=json.loads(md['groups']))
         out.update(iteration=int(md['iteration']), model={k[6:]: v for k, v in t.items() if k.startswith('model.')},
                    optimizer={k: v for k, v in t.items() if k.startswith('opt.')})
-    except (KeyError, TypeError, ValueError) as e: raise ValueError(f"{path}: a damaged training checkpoint ({type(e).__name__}: {e})") from None
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(f"{path}: a damaged training checkpoint ({type(e).__name__}: {e})") from None
     return out
 
 # %% ../nbs/05a_loop.ipynb #cd9b616c
 @dataclass
 class TrainResult:
-    "What `train` returns: the loss and seconds of every iteration (a resumed run's included), where it resumed, where it stopped."
+    ("What `train` returns: the loss and seconds of every iteration (a resumed run's included), where it resumed, "
+        "where it stopped.")
     losses: list
     seconds: list
     resumed_from: int | None
@@ -262,42 +296,63 @@ class TrainResult:
 def _clash(saved: dict, now: dict, free=()) -> dict:
     "Keys (saved, now) on which two JSON-able settings differ, ignoring `free`."
     now = json.loads(json.dumps(now))
-    return {k: (saved.get(k), now.get(k)) for k in sorted(set(saved) | set(now)) if k not in free and saved.get(k) != now.get(k)}
+    return {k: (saved.get(k),
+                now.get(k)) for k in sorted(set(saved) | set(now)) if k not in free and saved.get(k) != now.get(k)}
 
 def _resume(path: Path, model: NCA, opt, cfg: LoopConfig, sampler: Sampler) -> tuple[int, list, list]:
-    "Load the checkpoint at `path` into model, optimiser, generators and sampler, after the clash checks; (iteration, losses, seconds)."
+    ("Load the checkpoint at `path` into model, optimiser, generators and sampler, after the clash checks; (iteration, "
+        "losses, seconds).")
     ck = read_checkpoint(path)
-    if ck['config'] != model.config: raise ValueError(f"{path}: checkpoint was made for a model {ck['config']}, not {model.config}")
+    if ck['config'] != model.config:
+        raise ValueError(f"{path}: checkpoint was made for a model {ck['config']}, not {model.config}")
     extended = (ck['loop'] or {}).get('iters', ck['settings'].get('iters', cfg.iters)) != cfg.iters
-    diff = {} if ck['loop'] is None else _clash(ck['loop'], asdict(cfg), ('iters', 'checkpoint_every', 'max_loss', 'lr_drop_at') if extended else ('iters', 'checkpoint_every', 'max_loss'))
+    diff = {} if ck['loop'] is None else _clash(ck['loop'], asdict(cfg), ('iters', 'checkpoint_every', 'max_loss',
+                                                                          'lr_drop_at') if extended else ('iters',
+                                                                              'checkpoint_every', 'max_loss'))
     diff |= _clash(ck['settings'], sampler.settings, getattr(sampler, 'free_on_extend', ()) if extended else ())
-    if diff: raise ValueError(f"{path}: checkpoint was made with other settings (checkpoint, now): {diff}; delete it or match them")
-    if ck['iteration'] > cfg.iters: raise ValueError(f"{path}: checkpoint is at iteration {ck['iteration']}, past iters={cfg.iters}; use iters >= {ck['iteration']}, or another checkpoint")
+    if diff:
+        raise ValueError(f"{path}: checkpoint was made with other settings (checkpoint, now): {diff}; delete it or "
+                         f"match them")
+    if ck['iteration'] > cfg.iters:
+        raise ValueError(f"{path}: checkpoint is at iteration {ck['iteration']}, past iters={cfg.iters}; use iters >= "
+                         f"{ck['iteration']}, or another checkpoint")
     if ck['loop'] and ck['iteration'] > ck['loop']['lr_drop_at'] != cfg.lr_drop_at:
-        raise ValueError(f"{path}: the learning rate already dropped at iteration {ck['loop']['lr_drop_at']}; resuming with the drop at {cfg.lr_drop_at} would "
-                         f"{'raise it again' if cfg.lr_drop_at > ck['iteration'] else 'change the iterations already run'}: keep the drop at iteration {ck['loop']['lr_drop_at']}")
-    if bad := first_nonfinite(list(ck['model'].items()) + list(ck['optimizer'].items())): raise ValueError(f"{path}: {bad} is not finite: not resuming from it")
+        raise ValueError(
+            f"{path}: the learning rate already dropped at iteration {ck['loop']['lr_drop_at']}; resuming "
+            f"with the drop at {cfg.lr_drop_at} would "
+            f"{'raise it again' if cfg.lr_drop_at > ck['iteration'] else 'change the iterations already run'}: keep "
+            f"the drop at iteration {ck['loop']['lr_drop_at']}"
+        )
+    if bad := first_nonfinite(list(ck['model'].items()) + list(ck['optimizer'].items())):
+        raise ValueError(f"{path}: {bad} is not finite: not resuming from it")
     dev = next(model.parameters()).device
     model.load_state_dict(ck['model'])
-    restore_optimizer(opt, {k: v if k.endswith('.step') else v.to(dev) for k, v in ck['optimizer'].items()}, ck['groups'])
+    restore_optimizer(opt, {k: v if k.endswith('.step') else v.to(dev) for k, v in ck['optimizer'].items()},
+                      ck['groups'])
     for k, g in sampler.generators.items():
         if k in ck['rng']:
             try: g.set_state(ck['rng'][k])
-            except RuntimeError: raise ValueError(f"{path}: the state of generator {k!r} was saved on another kind of device than {g.device}: "
+            except RuntimeError:
+                raise ValueError(f"{path}: the state of generator {k!r} was saved on another kind of device than "
+                                 f"{g.device}: "
                                                   "resume on the device the run was made on") from None
     sampler.load(path, {k: v.to(dev) for k, v in ck['sampler_tensors'].items()}, ck['sampler'])
     return ck['iteration'], ck['losses'], ck['seconds']
 
-def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progress_bar: bool = True, label: str = 'iteration ',
+def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progress_bar: bool = True,
+          label: str = 'iteration ',
           callback=None, after_checkpoint=None, max_seconds: float | None = None) -> TrainResult:
-    "Train `model` in place on `sampler`'s batches under `cfg`, resuming from and writing `checkpoint`; stops one line short of any non-finite step."
+    ("Train `model` in place on `sampler`'s batches under `cfg`, resuming from and writing `checkpoint`; stops one "
+        "line short of any non-finite step.")
     ckpt = None if checkpoint is None else Path(checkpoint)
     rank, world = distributed()
     if world > 1:
         sampler.set_shard(Shard(rank, world))
-        _agree(dict(model=model.config, loop=asdict(cfg), settings=sampler.settings, run=dict(time_limit=max_seconds is not None, checkpoint=ckpt is not None)))
+        _agree(dict(model=model.config, loop=asdict(cfg), settings=sampler.settings,
+                    run=dict(time_limit=max_seconds is not None, checkpoint=ckpt is not None)))
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, eps=cfg.adam_eps)
-    it0, losses, seconds = _resume(ckpt, model, opt, cfg, sampler) if ckpt is not None and ckpt.exists() else (0, [], [])
+    it0, losses, seconds = _resume(ckpt, model, opt, cfg, sampler) if ckpt is not None and ckpt.exists() else (0, [],
+        [])
     if world > 1:                                                 # the same resume everywhere, then rank 0's weights
         _agree(dict(resume=dict(iteration=it0, losses=len(losses))))
         with torch.no_grad():
@@ -307,7 +362,8 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
     dev = next(model.parameters()).device
     fast, model.fast = model.fast, dev.type == 'cpu'          # the fused step (00_core): the same steps, faster
     model.train()
-    bar = progress(range(it0, cfg.iters), quiet=not progress_bar or rank > 0, label=label if not it0 else f'resumed at {it0}, {label}')
+    bar = progress(range(it0, cfg.iters), quiet=not progress_bar or rank > 0,
+                   label=label if not it0 else f'resumed at {it0}, {label}')
     t_start = time.perf_counter()
     try:
         for it in bar:
@@ -316,14 +372,23 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
             b = sampler.batch(it)
             try: loss, kept = train_step(model, opt, b, cfg.max_loss)
             except Diverged as e:
-                last = f"the last good checkpoint is {ckpt} (iteration {good})" if good else 'no checkpoint was written' if ckpt else 'no checkpoint (checkpoint=None)'
-                raise Diverged(f"training diverged at iteration {it + 1}: {e}; {last}; try a lower learning rate") from None
+                last = (
+                    f"the last good checkpoint is {ckpt} (iteration {good})"
+                    if good
+                    else 'no checkpoint was written'
+                    if ckpt
+                    else 'no checkpoint (checkpoint=None)'
+                )
+                raise Diverged(
+                    f"training diverged at iteration {it + 1}: {e}; {last}; try a lower learning rate"
+                ) from None
             sampler.update(it, b, kept)
             losses.append(loss); seconds.append(time.perf_counter() - t0)
             bar.comment = f'loss {loss:.4g}'
             if callback is not None: callback(it, loss)
             stopped = max_seconds is not None and time.perf_counter() - t_start >= max_seconds
-            if world > 1 and max_seconds is not None: stopped = _any(stopped, dev)   # every process stops at the same iteration
+            # every process stops at the same iteration
+            if world > 1 and max_seconds is not None: stopped = _any(stopped, dev)
             if ckpt is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters or stopped):
                 failed = None
                 if rank == 0:                                     # one process writes; a failure there stops them all
@@ -332,7 +397,8 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
                         if after_checkpoint is not None: after_checkpoint(it + 1, ckpt)
                     except Exception as e: failed = e
                 if world > 1 and _any(failed is not None, dev) and failed is None:
-                    raise RuntimeError(f"rank 0 could not write the checkpoint {ckpt} at iteration {it + 1} (its error says why); the last good one is iteration {good}")
+                    raise RuntimeError(f"rank 0 could not write the checkpoint {ckpt} at iteration {it + 1} (its error "
+                                       f"says why); the last good one is iteration {good}")
                 if failed is not None: raise failed
                 good = it + 1
             if stopped: break

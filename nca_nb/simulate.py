@@ -18,7 +18,8 @@ __all__ = ['SYSTEMS', 'System', 'simulate', 'OneLineParser', 'simulate_parser', 
 # %% ../nbs/05_simulate.ipynb #18fd96b7
 @dataclass(frozen=True)
 class System:
-    "A system `nca-nb simulate` can run: its simulator (`'module:function'` returning a `Trajectory`), a help line, and its options."
+    ("A system `nca-nb simulate` can run: its simulator (`'module:function'` returning a `Trajectory`), a help line, "
+        "and its options.")
     simulator: str
     help: str
     add_options: Callable[[argparse.ArgumentParser], None]
@@ -29,10 +30,13 @@ class System:
         return getattr(importlib.import_module(mod), fn)
 
 def _life_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument('--pattern', default='gun', help='gun, pulsar, glider, soup, or the path of an .rle file (default: gun)')
-    p.add_argument('--rule', default=None, help="Life-like rule such as B3/S23 or B36/S23 (default: the pattern's own, else B3/S23)")
+    p.add_argument('--pattern', default='gun',
+                   help='gun, pulsar, glider, soup, or the path of an .rle file (default: gun)')
+    p.add_argument('--rule', default=None,
+                   help="Life-like rule such as B3/S23 or B36/S23 (default: the pattern's own, else B3/S23)")
     p.add_argument('--size', type=int, default=64, help='grid side in cells (default: 64)')
-    p.add_argument('--boundary', choices=['torus', 'dead'], default='torus', help='torus (wrap around) or dead cells outside (default: torus)')
+    p.add_argument('--boundary', choices=['torus', 'dead'], default='torus',
+                   help='torus (wrap around) or dead cells outside (default: torus)')
     p.add_argument('--steps', type=int, default=100, help='generations (default: 100)')
     p.add_argument('--density', type=float, default=0.3, help='live fraction of a random soup (default: 0.3)')
 
@@ -51,12 +55,14 @@ def _morpho_options(p: argparse.ArgumentParser) -> None:
     p.add_argument('--steps', type=int, default=None, help='recorded steps (default: 200)')
     p.add_argument('--warmup', type=int, default=300, help='steps grown before a stable or regen run (default: 300)')
     p.add_argument('--channels', choices=['visible', 'all'], default='visible',
-                   help="record RGBA, or the full state (all 16 channels, RGBA visible) for the full-state protocol of fit; all needs --out .npz (default: visible)")
+                   help="record RGBA, or the full state (all 16 channels, RGBA visible) for the full-state protocol of "
+                        "fit; all needs --out .npz (default: visible)")
 
 SYSTEMS: dict[str, System] = {
     'life': System('nca_nb.life:simulate_life', "Conway's Game of Life, or any Life-like rule", _life_options),
     'bz': System('nca_nb.bz:simulate_bz', 'the Belousov-Zhabotinsky reaction (Turner 2009)', _bz_options),
-    'morpho': System('nca_nb.morpho:simulate_morpho', 'morphogenesis: the Growing NCA of the fox or the cat', _morpho_options),
+    'morpho': System('nca_nb.morpho:simulate_morpho', 'morphogenesis: the Growing NCA of the fox or the cat',
+                     _morpho_options),
 }
 "The systems of `nca-nb simulate`, by name."
 
@@ -76,13 +82,15 @@ _COMMON = ('system', 'out', 'fps', 'quiet')
 
 def simulate_parser() -> argparse.ArgumentParser:
     "The parser of `nca-nb simulate`: one subcommand per entry of `SYSTEMS`."
-    p = OneLineParser(prog='nca-nb simulate', description='Simulate a system and write its frames; the extension of --out picks the format.')
+    p = OneLineParser(prog='nca-nb simulate',
+                      description='Simulate a system and write its frames; the extension of --out picks the format.')
     sub = p.add_subparsers(dest='system', metavar='SYSTEM', required=True, help=', '.join(SYSTEMS))
     for name, s in SYSTEMS.items():
         q = sub.add_parser(name, help=s.help, description=f'Simulate {s.help} and write the frames.')
         s.add_options(q)
         q.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
-        q.add_argument('--out', required=True, help='output: .gif .mp4 .tif .tiff .npy .npz, or a folder (no extension) of PNGs')
+        q.add_argument('--out', required=True,
+                       help='output: .gif .mp4 .tif .tiff .npy .npz, or a folder (no extension) of PNGs')
         q.add_argument('--fps', type=float, default=10, help='frames per second of a GIF or MP4 (default: 10)')
         q.add_argument('--quiet', action='store_true', help='no progress bar and no summary line')
     return p
@@ -94,7 +102,8 @@ def simulate_main(argv: list[str]) -> int:
     out = Path(a.out)
     fmt = output_format(out)                             # a bad --out fails now, not after the simulation
     if getattr(a, 'channels', 'visible') == 'all' and fmt != '.npz':
-        raise ValueError(f"--channels all records the full state: only a trajectory .npz keeps it apart from the visible channels, not {out.name}")
+        raise ValueError(f"--channels all records the full state: only a trajectory .npz keeps it apart from the "
+                         f"visible channels, not {out.name}")
     if not a.fps > 0: raise ValueError(f"--fps must be positive, not {a.fps}")
     fn = SYSTEMS[a.system].resolve()
     kw = {k: v for k, v in vars(a).items() if k not in _COMMON}

@@ -43,17 +43,21 @@ def _named_trajectories(data) -> list:
         out = []
         for k, v in data.items():
             tr, w = (v, None) if isinstance(v, Trajectory) else v
-            if not isinstance(tr, Trajectory): raise ValueError(f"data[{k!r}] must be a Trajectory or (Trajectory, weight), got {type(tr).__name__}")
+            if not isinstance(tr, Trajectory):
+                raise ValueError(f"data[{k!r}] must be a Trajectory or (Trajectory, weight), got {type(tr).__name__}")
             out.append((str(k), tr, None if w is None else float(w)))
         return out
     if isinstance(data, (list, tuple)) and data and all(isinstance(t, Trajectory) for t in data):
         return [('' if len(data) == 1 else f't{i}', tr, None) for i, tr in enumerate(data)]
-    raise ValueError(f"data must be a Trajectory, a non-empty list of them, or a dict {{name: (Trajectory, weight)}}, got {type(data).__name__}")
+    raise ValueError(f"data must be a Trajectory, a non-empty list of them, or a dict {{name: (Trajectory, weight)}}, "
+                     f"got {type(data).__name__}")
 
 def _is_grow(name: str) -> bool: return 'grow' in name.split('/')
 
-def make_strata(data, weights: dict | None = None, growth_default: bool = True) -> tuple[list[Trajectory], list[Stratum]]:
-    "The trajectories in `data` and their strata (phases, or whole trajectories) with normalised weights (growth-emphasised by default, else equal)."
+def make_strata(data, weights: dict | None = None, growth_default: bool = True) -> tuple[list[Trajectory],
+    list[Stratum]]:
+    ("The trajectories in `data` and their strata (phases, or whole trajectories) with normalised weights "
+        "(growth-emphasised by default, else equal).")
     trajs, strata, given = [], [], []
     for i, (key, tr, w) in enumerate(_named_trajectories(data)):
         trajs.append(tr)
@@ -67,23 +71,29 @@ def make_strata(data, weights: dict | None = None, growth_default: bool = True) 
     if len(set(names)) != len(names): raise ValueError(f"stratum names must be unique, got {names}")
     if weights is not None:
         missing, unknown = set(names) - set(weights), set(weights) - set(names)
-        if missing or unknown: raise ValueError(f"weights must name every stratum exactly: strata {names}, missing {sorted(missing)}, unknown {sorted(unknown)}")
+        if missing or unknown:
+            raise ValueError(f"weights must name every stratum exactly: strata {names}, missing {sorted(missing)}, "
+                             f"unknown {sorted(unknown)}")
         given = [float(weights[n]) for n in names]
     if any(g is None for g in given):
         grow = [_is_grow(n) for n in names]
         n_grow = sum(grow)
-        if growth_default and 0 < n_grow < len(names): default = [0.5 / n_grow if g else 0.5 / (len(names) - n_grow) for g in grow]
+        if growth_default and 0 < n_grow < len(names):
+            default = [0.5 / n_grow if g else 0.5 / (len(names) - n_grow) for g in grow]
         else: default = [1 / len(names)] * len(names)
         given = [d if g is None else g for g, d in zip(given, default)]
-    if any(g < 0 or not math.isfinite(g) for g in given) or sum(given) <= 0: raise ValueError(f"stratum weights must be >= 0 with a positive sum, got {dict(zip(names, given))}")
+    if any(g < 0 or not math.isfinite(g) for g in given) or sum(given) <= 0:
+        raise ValueError(f"stratum weights must be >= 0 with a positive sum, got {dict(zip(names, given))}")
     for s, g in zip(strata, given): s.weight = g / sum(given)
     return trajs, strata
 
 # %% ../nbs/07_train.ipynb #a135894f
 def init_state(frames: torch.Tensor, model: NCA) -> torch.Tensor:
-    "A full `(B, C, H, W)` state from observed frames `(B, n_visible, H, W)`: hidden = 1 where alive (alpha systems), else 0."
+    ("A full `(B, C, H, W)` state from observed frames `(B, n_visible, H, W)`: hidden = 1 where alive (alpha systems), "
+        "else 0.")
     B, nv, H, W = frames.shape
-    if nv != model.n_visible: raise ValueError(f"the frames have {nv} channels but the model observes {model.n_visible}")
+    if nv != model.n_visible:
+        raise ValueError(f"the frames have {nv} channels but the model observes {model.n_visible}")
     hid = torch.zeros(B, model.n_hidden, H, W, dtype=frames.dtype, device=frames.device)
     if model.alive_masking and model.n_hidden:
         hid += (frames[:, nv - 1:nv] > model.alive_threshold).to(frames.dtype)
@@ -136,8 +146,10 @@ def _margin(model: NCA, n: int) -> int:
     "Cells of context a window needs for `n` observed frames: 1 per NCA step (3×3 perception), 2 with alive masking."
     return n * model.substeps * (2 if model.alive_masking else 1)
 
-def _window_axis(size: int, crop: int, margin: int, circular: bool, g: torch.Generator | None, limit: int | None = None):
-    "Indices of a random window (the centred one if `g` is None; at most `limit` cells long) along one axis and the boolean mask of its cells that count in the loss."
+def _window_axis(size: int, crop: int, margin: int, circular: bool, g: torch.Generator | None,
+                 limit: int | None = None):
+    ("Indices of a random window (the centred one if `g` is None; at most `limit` cells long) along one axis and the "
+        "boolean mask of its cells that count in the loss.")
     w = min(crop + 2 * margin, size if limit is None else min(size, limit))
     if w == size and (crop >= size or circular): return torch.arange(size), torch.ones(size, dtype=torch.bool)
     o = (size - w) // 2 if g is None else int(torch.randint(0, size if circular else size - w + 1, (1,), generator=g))
@@ -161,7 +173,8 @@ PROTOCOLS = ('observed', 'full')
 "What a segment starts from: the visible channels only (hidden ones inferred), or the system's full recorded state."
 
 MAX_FIT_LOSS = 1e3
-"Visible frames lie in [0, 1] (and a system's hidden channels are of order 1), so a sane prediction's MSE is below 1; a loss above this is divergence even while finite."
+("Visible frames lie in [0, 1] (and a system's hidden channels are of order 1), so a sane prediction's MSE is below 1; "
+    "a loss above this is divergence even while finite.")
 
 @dataclass
 class FitConfig:
@@ -172,56 +185,77 @@ class FitConfig:
     n_min: int = 1                     # shortest multi-step segment, in observed frames
     n_max: int = 8                     # longest multi-step segment, in observed frames (the horizon)
     lr: float = 2e-3                   # Adam learning rate
-    lr_drop: tuple = (0.5, 0.1)        # (at, factor): the learning rate is ×factor from `at`, a fraction of iters if <= 1, else an iteration
-    weights: dict | None = None        # {stratum: weight}, naming every stratum (default: growth-emphasised for stratified, else equal)
+    # (at, factor): the learning rate is ×factor from `at`, a fraction of iters if <= 1, else an iteration
+    lr_drop: tuple = (0.5, 0.1)
+    # {stratum: weight}, naming every stratum (default: growth-emphasised for stratified, else equal)
+    weights: dict | None = None
     switch_at: float = 0.5             # curriculum: fraction of the iterations trained single-step first
-    crop: int | tuple | None = None    # train on random square windows of this side (from Python also (h, w)), plus context; None: whole frames
+    # train on random square windows of this side (from Python also (h, w)), plus context; None: whole frames
+    crop: int | tuple | None = None
     intermediate: bool = False         # loss at every observed frame of a segment, not only its end
     hidden_cache: bool = False         # start segments from the model's own predicted hidden state where known
     seed: int = 0                      # seed of the segments drawn (and, + 1, of the stochastic updates)
     noise: float = 0.                  # uniform noise of amplitude up to this on the visible start channels
     seed_share: float = 0.             # share of the segments of a 'grow' phase that start at its first frame, the seed
-    links: dict | None = None          # {trajectory: (source, frame)}: frame 0 takes the cached hidden state of the source's frame
+    # {trajectory: (source, frame)}: frame 0 takes the cached hidden state of the source's frame
+    links: dict | None = None
     validate: float = 0.               # share of the last frames of each stratum held out to check the model
     checkpoint_every: int = 100        # iterations between checkpoints (the last iteration always writes one)
-    protocol: str = 'observed'         # observed: segments start from the visible channels (hidden ones inferred); full: from the recorded full state
+    # observed: segments start from the visible channels (hidden ones inferred); full: from the recorded full state
+    protocol: str = 'observed'
     loss_on: str = 'visible'           # the channels the loss compares: visible, or all (the full protocol only)
 
     def __post_init__(self):
         if self.regime not in REGIMES: raise ValueError(f"regime must be one of {REGIMES}, not {self.regime!r}")
-        if not 0 <= self.validate < 1: raise ValueError(f"validate must be the share of frames held out, in [0, 1), not {self.validate}")
+        if not 0 <= self.validate < 1:
+            raise ValueError(f"validate must be the share of frames held out, in [0, 1), not {self.validate}")
         for k in ('iters', 'checkpoint_every'):
             v = getattr(self, k)
-            if isinstance(v, bool) or int(v) != v or v <= 0: raise ValueError(f"{k} must be a positive integer, not {v}")
+            if isinstance(v, bool) or int(v) != v or v <= 0:
+                raise ValueError(f"{k} must be a positive integer, not {v}")
             setattr(self, k, int(v))
         if self.batch < 1: raise ValueError(f"batch must be >= 1, not {self.batch}")
-        if self.regime != 'single' and not 1 <= self.n_min <= self.n_max: raise ValueError(f"need 1 <= n_min <= n_max, got n_min={self.n_min}, n_max={self.n_max}")
-        if not (self.lr > 0 and math.isfinite(self.lr)): raise ValueError(f"lr must be a positive learning rate, not {self.lr}")
-        if not (len(self.lr_drop) == 2 and self.lr_drop[0] >= 0 and self.lr_drop[1] > 0 and math.isfinite(self.lr_drop[1])):
+        if self.regime != 'single' and not 1 <= self.n_min <= self.n_max:
+            raise ValueError(f"need 1 <= n_min <= n_max, got n_min={self.n_min}, n_max={self.n_max}")
+        if not (self.lr > 0 and math.isfinite(self.lr)):
+            raise ValueError(f"lr must be a positive learning rate, not {self.lr}")
+        if not (len(self.lr_drop) == 2 and self.lr_drop[0] >= 0 and self.lr_drop[1] > 0
+                and math.isfinite(self.lr_drop[1])):
             raise ValueError(f"lr_drop must be (at, factor) with at >= 0 and a factor > 0, not {self.lr_drop}")
-        if not 0 <= self.switch_at <= 1: raise ValueError(f"switch_at must be a fraction of the iterations, in [0, 1], not {self.switch_at}")
+        if not 0 <= self.switch_at <= 1:
+            raise ValueError(f"switch_at must be a fraction of the iterations, in [0, 1], not {self.switch_at}")
         if self.crop is not None:
             self.crop = (int(self.crop), int(self.crop)) if np.isscalar(self.crop) else tuple(int(c) for c in self.crop)
             if min(self.crop) < 1: raise ValueError(f"crop must be positive, not {self.crop}")
-        if not (self.noise >= 0 and math.isfinite(self.noise)): raise ValueError(f"noise must be a finite amplitude >= 0, not {self.noise}")
-        if not 0 <= self.seed_share <= 1: raise ValueError(f"seed_share must be a probability in [0, 1], not {self.seed_share}")
-        if self.protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {PROTOCOLS}, not {self.protocol!r}")
-        if self.loss_on not in ('visible', 'all'): raise ValueError(f"loss_on must be 'visible' or 'all', not {self.loss_on!r}")
-        if self.loss_on == 'all' and self.protocol != 'full': raise ValueError("loss_on='all' compares hidden channels: it needs recorded ones, protocol='full'")
+        if not (self.noise >= 0 and math.isfinite(self.noise)):
+            raise ValueError(f"noise must be a finite amplitude >= 0, not {self.noise}")
+        if not 0 <= self.seed_share <= 1:
+            raise ValueError(f"seed_share must be a probability in [0, 1], not {self.seed_share}")
+        if self.protocol not in PROTOCOLS:
+            raise ValueError(f"protocol must be one of {PROTOCOLS}, not {self.protocol!r}")
+        if self.loss_on not in ('visible', 'all'):
+            raise ValueError(f"loss_on must be 'visible' or 'all', not {self.loss_on!r}")
+        if self.loss_on == 'all' and self.protocol != 'full':
+            raise ValueError("loss_on='all' compares hidden channels: it needs recorded ones, protocol='full'")
         if self.protocol == 'full' and (self.hidden_cache or self.links):
-            raise ValueError("the full protocol starts every segment from the recorded hidden state: hidden_cache and links have nothing to infer")
+            raise ValueError("the full protocol starts every segment from the recorded hidden state: hidden_cache and "
+                             "links have nothing to infer")
 
     def loop_config(self) -> LoopConfig:
         "The loop's part: Adam (its default epsilon), the learning-rate drop, the checkpoint interval."
-        return LoopConfig(iters=self.iters, lr=self.lr, lr_drop_at=_lr_drop_iter(self.lr_drop, self.iters), lr_factor=self.lr_drop[1],
+        return LoopConfig(iters=self.iters, lr=self.lr, lr_drop_at=_lr_drop_iter(self.lr_drop, self.iters),
+                          lr_factor=self.lr_drop[1],
                           adam_eps=1e-8, checkpoint_every=self.checkpoint_every, max_loss=MAX_FIT_LOSS)
 
 def _fit_config(config: FitConfig | None, overrides: dict) -> FitConfig:
-    "`config` (default `FitConfig()`) with the fields named in `overrides` replaced; one `ValueError` for a name that is not a field."
+    ("`config` (default `FitConfig()`) with the fields named in `overrides` replaced; one `ValueError` for a name that "
+        "is not a field.")
     names = [f.name for f in fields(FitConfig)]
-    if unknown := sorted(set(overrides) - set(names)): raise ValueError(f"fit: unknown setting(s) {unknown}; the settings (FitConfig fields) are {names}")
+    if unknown := sorted(set(overrides) - set(names)):
+        raise ValueError(f"fit: unknown setting(s) {unknown}; the settings (FitConfig fields) are {names}")
     if config is not None and not isinstance(config, FitConfig):
-        raise ValueError(f"fit: config must be a FitConfig or None, not {type(config).__name__} {config!r}; give settings by name, e.g. fit(model, data, regime='single')")
+        raise ValueError(f"fit: config must be a FitConfig or None, not {type(config).__name__} {config!r}; give "
+                         f"settings by name, e.g. fit(model, data, regime='single')")
     return replace(config if config is not None else FitConfig(), **overrides)
 
 def data_fingerprint(trajs) -> str:
@@ -232,18 +266,26 @@ def _check_data(model, trajs, strata, cfg: FitConfig):
     "One clear `ValueError` for each way a valid `FitConfig` and the model can be wrong for these data."
     for i, tr in enumerate(trajs):
         if tr.n_visible != model.n_visible:
-            raise ValueError(f"trajectory {i} ({tr.system}) has {tr.n_visible} visible channels but the model observes {model.n_visible} (model channels={model.channels}, n_visible={model.n_visible})")
+            raise ValueError(f"trajectory {i} ({tr.system}) has {tr.n_visible} visible channels but the model observes "
+                             f"{model.n_visible} (model channels={model.channels}, n_visible={model.n_visible})")
         if cfg.protocol == 'full' and tr.frames.shape[1] != model.channels:
-            raise ValueError(f"trajectory {i} ({tr.system}) records {tr.frames.shape[1]} channels, but the full protocol needs the model's full state of {model.channels} "
+            raise ValueError(f"trajectory {i} ({tr.system}) records {tr.frames.shape[1]} channels, but the full "
+                             f"protocol needs the model's full state of {model.channels} "
                              "(e.g. nca-nb simulate morpho --channels all --out run.npz)")
     if cfg.regime != 'single':
         short = [f"{s.name} ({len(s)} frames)" for s in strata if len(s) <= cfg.n_max]
-        if short: raise ValueError(f"horizon n_max={cfg.n_max} (--horizon) is too long: a segment t→t+{cfg.n_max} needs {cfg.n_max + 1} frames, but {', '.join(short)} "
-                                   f"{'is' if len(short) == 1 else 'are'} shorter; use n_max <= {min(len(s) for s in strata) - 1}")
+        if short:
+            raise ValueError(f"horizon n_max={cfg.n_max} (--horizon) is too long: a segment t→t+{cfg.n_max} needs "
+                             f"{cfg.n_max + 1} frames, but {', '.join(short)} "
+                                   f"{'is' if len(short) == 1 else 'are'} shorter; use n_max <= "
+                                   f"{min(len(s) for s in strata) - 1}")
     sizes = {tuple(tr.frames.shape[-2:]) for tr in trajs}
-    if len(sizes) > 1 and cfg.crop is None: raise ValueError(f"trajectories have different frame sizes {sorted(sizes)}; pass crop= to train on windows of one size")
+    if len(sizes) > 1 and cfg.crop is None:
+        raise ValueError(f"trajectories have different frame sizes {sorted(sizes)}; pass crop= to train on windows of "
+                         f"one size")
     if cfg.seed_share and not any(_starts_at_seed(s) for s in strata):
-        raise ValueError(f"seed_share={cfg.seed_share} needs a 'grow' phase starting at a trajectory's first frame (the seed); the strata are {[s.name for s in strata]}")
+        raise ValueError(f"seed_share={cfg.seed_share} needs a 'grow' phase starting at a trajectory's first frame "
+                         f"(the seed); the strata are {[s.name for s in strata]}")
 
 def _lr_drop_iter(lr_drop, iters: int) -> int:
     "The iteration where the learning rate drops: `at` is a fraction of `iters` if <= 1, else an iteration number."
@@ -251,13 +293,15 @@ def _lr_drop_iter(lr_drop, iters: int) -> int:
     return int(round(at * iters)) if at <= 1 else int(at)
 
 def _masked_mse(pred, target, mask, cells=None):
-    "Mean squared error over the cells where `mask` (B,1,h,w) is True, all channels; `cells`: the count to divide by (default: the mask's)."
+    ("Mean squared error over the cells where `mask` (B,1,h,w) is True, all channels; `cells`: the count to divide by "
+        "(default: the mask's).")
     d = (pred - target) ** 2 * mask
     cells = mask.sum() if cells is None else cells
     return d.sum() / (cells.clamp_min(1) * pred.shape[1])            # 0, not NaN, if no cell of the batch counts
 
 def _hold_out(strata, frac: float, need: int) -> list[tuple[int, int, int]]:
-    "Shorten each stratum that keeps `need` frames by its last `round(frac·len)` (>= 1) frames: `(stratum, first held-out frame, stop)` of each."
+    ("Shorten each stratum that keeps `need` frames by its last `round(frac·len)` (>= 1) frames: `(stratum, first "
+        "held-out frame, stop)` of each.")
     held = []
     for i, s in enumerate(strata if frac else []):
         k = max(1, round(frac * len(s)))
@@ -266,16 +310,19 @@ def _hold_out(strata, frac: float, need: int) -> list[tuple[int, int, int]]:
 
 # %% ../nbs/07_train.ipynb #ea816685
 def _gather(trajs, strata, idx, t, n, model, crop, g, device, full: bool = False):
-    "Start frames `(B, c, h, w)`, targets `(n, B, c, h, w)` (c: the visible channels, or all if `full`), loss mask `(B,1,h,w)` and the window indices."
+    ("Start frames `(B, c, h, w)`, targets `(n, B, c, h, w)` (c: the visible channels, or all if `full`), loss mask "
+        "`(B,1,h,w)` and the window indices.")
     nv, m = model.channels if full else model.n_visible, _margin(model, n)
     used = [trajs[strata[i].traj] for i in set(idx.tolist())]
-    lim = [min(tr.frames.shape[d] for tr in used) for d in (-2, -1)]      # one window size when a batch mixes frame sizes
+    lim = [min(tr.frames.shape[d] for tr in used) for d in (-2, -1)]  # one window size when a batch mixes frame sizes
     starts, targets, masks, wins = [], [], [], []
     for i, ti in zip(idx.tolist(), t.tolist()):
         tr = trajs[strata[i].traj]
         fr = tr.frames[ti:ti + n + 1, :nv]
         H, W = fr.shape[-2:]
-        if crop is None: rows, rm, cols, cm = torch.arange(H), torch.ones(H, dtype=torch.bool), torch.arange(W), torch.ones(W, dtype=torch.bool)
+        if crop is None:
+            rows, rm, cols, cm = torch.arange(H), torch.ones(H, dtype=torch.bool), torch.arange(W), torch.ones(W,
+                dtype=torch.bool)
         else:
             rows, rm = _window_axis(H, crop[0], m, model.padding == 'circular', g, lim[0])
             cols, cm = _window_axis(W, crop[1], m, model.padding == 'circular', g, lim[1])
@@ -287,7 +334,8 @@ def _gather(trajs, strata, idx, t, n, model, crop, g, device, full: bool = False
     return x, y, mask, wins
 
 def _segment_loss(states: list, y, mask, n_visible: int, intermediate: bool, cells=None):
-    "The masked MSE of the visible channels of the states kept after each observed frame: at the segment's end, or the mean over all of them."
+    ("The masked MSE of the visible channels of the states kept after each observed frame: at the segment's end, or "
+        "the mean over all of them.")
     n, loss = len(states), 0.
     for j, x in enumerate(states):
         if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :n_visible], y[j], mask, cells)
@@ -295,7 +343,8 @@ def _segment_loss(states: list, y, mask, n_visible: int, intermediate: bool, cel
 
 # %% ../nbs/07_train.ipynb #1173a383
 def perturb_visible(x: torch.Tensor, noise: float, n_visible: int, g: torch.Generator) -> torch.Tensor:
-    "`x` with uniform noise of a per-sample amplitude drawn from `[0, noise]` added to its first `n_visible` channels (drawn on the CPU from `g`)."
+    ("`x` with uniform noise of a per-sample amplitude drawn from `[0, noise]` added to its first `n_visible` channels "
+        "(drawn on the CPU from `g`).")
     B, _, H, W = x.shape
     amp = noise * torch.rand(B, 1, 1, 1, generator=g)
     e = (amp * (2 * torch.rand(B, n_visible, H, W, generator=g) - 1)).to(x.device, x.dtype)
@@ -314,15 +363,19 @@ class SegmentSampler(Sampler):
         self.linked = _resolve_links(cfg.links, data, self.trajs, cfg.hidden_cache, model.n_visible)
         self.switch = int(round(cfg.switch_at * cfg.iters))
         self.gs = torch.Generator().manual_seed(int(cfg.seed))                               # sampling, on the CPU
-        self.gd = torch.Generator(device=self.device).manual_seed(int(cfg.seed) + 1)         # stochastic updates, on the device
+        # stochastic updates, on the device
+        self.gd = torch.Generator(device=self.device).manual_seed(int(cfg.seed) + 1)
         self.generators = {'sample': self.gs, 'step': self.gd}
         self.cache, self.counts = {}, {'strata': [0] * len(self.strata), 'n': {}}
         c = cfg
-        self.settings = dict(regime=c.regime, iters=c.iters, batch=c.batch, n_min=c.n_min, n_max=c.n_max, lr=c.lr, lr_drop=[_lr_drop_iter(c.lr_drop, c.iters), c.lr_drop[1]],
-                             switch=self.switch if c.regime == 'curriculum' else None, crop=c.crop and list(c.crop), intermediate=c.intermediate,
-                             hidden_cache=c.hidden_cache, seed=c.seed, strata=[[s.name, s.start, s.stop, s.weight] for s in self.strata],
+        self.settings = dict(regime=c.regime, iters=c.iters, batch=c.batch, n_min=c.n_min, n_max=c.n_max, lr=c.lr,
+                             lr_drop=[_lr_drop_iter(c.lr_drop, c.iters), c.lr_drop[1]],
+                             switch=self.switch if c.regime == 'curriculum' else None, crop=c.crop and list(c.crop),
+                             intermediate=c.intermediate,
+                             hidden_cache=c.hidden_cache, seed=c.seed, strata=[[s.name, s.start, s.stop,
+                                                                                s.weight] for s in self.strata],
                              data=data_fingerprint(self.trajs))
-        if c.noise: self.settings['noise'] = float(c.noise)              # only when used, so older checkpoints still resume
+        if c.noise: self.settings['noise'] = float(c.noise)  # only when used, so older checkpoints still resume
         if c.seed_share: self.settings['seed_share'] = float(c.seed_share)
         if c.links: self.settings['links'] = {str(k): [str(src), int(fr)] for k, (src, fr) in c.links.items()}
         if c.validate: self.settings['validate'] = float(c.validate)
@@ -331,9 +384,11 @@ class SegmentSampler(Sampler):
 
     def batch(self, it: int) -> Batch:
         c, m = self.cfg, self.model
-        idx, t, n = draw_segments(self.strata, c.regime, c.batch, c.n_min, c.n_max, self.gs, it, self.switch, c.seed_share)
+        idx, t, n = draw_segments(self.strata, c.regime, c.batch, c.n_min, c.n_max, self.gs, it, self.switch,
+                                  c.seed_share)
         full = c.protocol == 'full'
-        x, y, mask, wins = _gather(self.trajs, self.strata, idx, t, n, m, c.crop, self.gs, self.device, full)   # frames stay on the CPU; each batch is moved
+        # frames stay on the CPU; each batch is moved
+        x, y, mask, wins = _gather(self.trajs, self.strata, idx, t, n, m, c.crop, self.gs, self.device, full)
         x = x.contiguous(memory_format=torch.channels_last) if full else init_state(x, m)
         n_loss = m.channels if c.loss_on == 'all' else m.n_visible
         if c.noise: x = perturb_visible(x, c.noise, m.n_visible, self.gs)
@@ -341,20 +396,26 @@ class SegmentSampler(Sampler):
             _refresh_links(self.cache, self.linked)
             _apply_cache(x, self.cache, self.strata, idx, t, wins, m)
         info, rows, cells = dict(idx=idx, t=t, n=n, wins=wins, mask=mask), None, None
-        if self.shard.world > 1:                                          # every process draws the whole batch and trains on its rows
-            r, cells = self.shard.rows(c.batch), mask.sum() / self.shard.world   # the mean over the processes is the whole batch's loss
+        if self.shard.world > 1:  # every process draws the whole batch and trains on its rows
+            # the mean over the processes is the whole batch's loss
+            r, cells = self.shard.rows(c.batch), mask.sum() / self.shard.world
             x, y, mask, rows = x[r], y[:, r], mask[r], (r.start, c.batch)
-        return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y[:, :, :n_loss], mask, n_loss, c.intermediate, cells),
+        return Batch(x, [m.substeps * (j + 1) for j in range(n)], lambda states: _segment_loss(states, y[:, :, :n_loss],
+            mask, n_loss, c.intermediate, cells),
                      self.gd, info, rows)
 
     def set_shard(self, shard: Shard) -> None:
-        if self.cfg.hidden_cache: raise ValueError("the hidden-state cache (hidden_cache, links) is kept by one process: train with it in one process, or use protocol='full'")
+        if self.cfg.hidden_cache:
+            raise ValueError("the hidden-state cache (hidden_cache, links) is kept by one process: train with it in "
+                             "one process, or use protocol='full'")
         shard.rows(self.cfg.batch)                                        # a batch that does not split evenly fails now
         self.shard = shard
 
     def update(self, it: int, batch: Batch, states: list) -> None:
         b = batch.info
-        if self.cfg.hidden_cache: _store_cache(states, self.cache, self.trajs, self.strata, b['idx'], b['t'], b['wins'], b['mask'], self.model)
+        if self.cfg.hidden_cache:
+            _store_cache(states, self.cache, self.trajs, self.strata, b['idx'], b['t'], b['wins'], b['mask'],
+                         self.model)
         for i in b['idx'].tolist(): self.counts['strata'][i] += 1
         self.counts['n'][str(b['n'])] = self.counts['n'].get(str(b['n']), 0) + 1
 
@@ -362,12 +423,15 @@ class SegmentSampler(Sampler):
         return {f'cache.{tr}.{fr}': h for (tr, fr), h in self.cache.items()}, {'counts': self.counts}
 
     def load(self, path: Path, tensors: dict, meta: dict) -> None:
-        self.cache = {tuple(int(i) for i in k.split('.')[1:]): v.to(CACHE_DTYPE) for k, v in tensors.items() if k.startswith('cache.')}
+        self.cache = {tuple(int(i) for i in k.split('.')[1:]): v.to(CACHE_DTYPE) for k,
+                      v in tensors.items() if k.startswith('cache.')}
         self.counts = meta['counts']
 
 # %% ../nbs/07_train.ipynb #c9b101b8
-def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, device='cpu', progress: bool = True, callback=None, **overrides) -> FitResult:
-    "Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) under `config`, with fields replaced by `overrides`; resumable from `checkpoint`."
+def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, device='cpu', progress: bool = True,
+        callback=None, **overrides) -> FitResult:
+    ("Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) under `config`, with fields "
+        "replaced by `overrides`; resumable from `checkpoint`.")
     cfg, device = _fit_config(config, overrides), torch.device(device)
     model.to(device)
     sampler = SegmentSampler(model, data, cfg, device)
@@ -375,21 +439,27 @@ def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, devi
     r = train(model, sampler, cfg.loop_config(), checkpoint, progress_bar=progress, callback=callback)
     val = _validate(model, sampler.trajs, sampler.strata, sampler.held, cfg, device) if cfg.validate else None
     s, counts, tail = sampler.settings, sampler.counts, r.losses[-max(1, len(r.losses) // 10):]
-    info = dict(regime=cfg.regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, lr=cfg.lr, lr_drop=s['lr_drop'],
+    info = dict(regime=cfg.regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, lr=cfg.lr,
+                lr_drop=s['lr_drop'],
                 switch_at=s['switch'], intermediate=cfg.intermediate, hidden_cache=cfg.hidden_cache, crop=s['crop'],
-                protocol=cfg.protocol, loss_on=cfg.loss_on, seed=cfg.seed, noise=float(cfg.noise), seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
-                strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6), drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
+                protocol=cfg.protocol, loss_on=cfg.loss_on, seed=cfg.seed, noise=float(cfg.noise),
+                seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
+                strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6),
+                             drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
                 final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
-                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val, data_fingerprint=s['data'],
+                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val,
+                data_fingerprint=s['data'],
                 world_size=sampler.shard.world, rank_batch=cfg.batch // sampler.shard.world)
     return FitResult(model, r.losses, info)
 
 # %% ../nbs/07_train.ipynb #7116a5a2
 def _validate(model, trajs, strata, held, cfg: FitConfig, device) -> dict:
-    "Forecast error of `model` on the held-out frames, from the last training frame of each stratum (its full state under the full protocol), next to persistence (repeating that frame)."
+    ("Forecast error of `model` on the held-out frames, from the last training frame of each stratum (its full state "
+        "under the full protocol), next to persistence (repeating that frame).")
     crop, seed, frac = cfg.crop, cfg.seed, cfg.validate
-    out = dict(held_out=f'the last {frac:.0%} of the frames of each stratum', frames=sum(b - a for _, a, b in held), strata=[strata[i].name for i, _, _ in held])
+    out = dict(held_out=f'the last {frac:.0%} of the frames of each stratum', frames=sum(b - a for _, a, b in held),
+               strata=[strata[i].name for i, _, _ in held])
     if not held: return dict(out, note='no stratum is long enough to hold frames out')
     nv, circ, binary = model.n_visible, model.padding == 'circular', _is_binary(trajs)
     g = torch.Generator(device=device).manual_seed(int(seed) + 2)
@@ -400,21 +470,32 @@ def _validate(model, trajs, strata, held, cfg: FitConfig, device) -> dict:
             for i, a, b in held:
                 fr = trajs[strata[i].traj].frames[a - 1:b]
                 (H, W), m = fr.shape[-2:], _margin(model, b - a)
-                rows, rm = _window_axis(H, crop[0], m, circ, None) if crop else (torch.arange(H), torch.ones(H, dtype=torch.bool))
-                cols, cm = _window_axis(W, crop[1], m, circ, None) if crop else (torch.arange(W), torch.ones(W, dtype=torch.bool))
+                rows, rm = _window_axis(H, crop[0], m, circ, None) if crop else (torch.arange(H),
+                    torch.ones(H, dtype=torch.bool))
+                cols, cm = _window_axis(W, crop[1], m, circ, None) if crop else (torch.arange(W),
+                    torch.ones(W, dtype=torch.bool))
                 fr, keep = fr[:, :, rows[:, None], cols[None, :]], rm[:, None] & cm[None, :]
-                start = fr[:1].contiguous(memory_format=torch.channels_last) if cfg.protocol == 'full' else init_state(fr[:1, :nv], model)
+                start = (
+                    fr[:1].contiguous(memory_format=torch.channels_last)
+                    if cfg.protocol == 'full'
+                    else init_state(fr[:1, :nv], model)
+                )
                 fr, x, pred = fr[:, :nv], start.to(device), []
                 for _ in range(b - a):
                     x = model.rollout(x, model.substeps, generator=g); pred.append(x[0, :nv].cpu())
                 pred, truth, last = torch.stack(pred)[..., keep], fr[1:][..., keep], fr[:1][..., keep]
-                se += ((pred - truth) ** 2).sum().item(); sp += ((last - truth) ** 2).sum().item(); cells += truth.numel()
-                if binary: right += ((pred > 0.5) == (truth > 0.5)).sum().item(); right_p += ((last > 0.5) == (truth > 0.5)).sum().item()
+                se += ((pred - truth) ** 2).sum().item()
+                sp += ((last - truth) ** 2).sum().item()
+                cells += truth.numel()
+                if binary:
+                    right += ((pred > 0.5) == (truth > 0.5)).sum().item()
+                    right_p += ((last > 0.5) == (truth > 0.5)).sum().item()
     finally: model.fast = fast
     mse, pers = se / cells, sp / cells
     out.update(mse=mse if math.isfinite(mse) else None, persistence_mse=pers, diverged=not math.isfinite(mse),
                beats_persistence=math.isfinite(mse) and (mse < pers or mse == pers == 0))
-    if binary:   # a grey output can beat persistence on MSE while no more cells are right: binary frames must win on cells too
+    # a grey output can beat persistence on MSE while no more cells are right: binary frames must win on cells too
+    if binary:
         out.update(accuracy=right / cells, persistence_accuracy=right_p / cells)
         out['beats_persistence'] &= right > right_p or right == cells
     return out
@@ -447,26 +528,35 @@ def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
                 cache[key] = init_state(full, model)[0, nv:].to(CACHE_DTYPE).contiguous()
             h = cache[key]
             sub = h[:, rows[:, None], cols[None, :]]
-            sub = torch.where(keep, s[b, nv:].clamp(-_CACHE_MAX, _CACHE_MAX).to(CACHE_DTYPE), sub)   # beyond float16's range: its largest value
+            # beyond float16's range: its largest value
+            sub = torch.where(keep, s[b, nv:].clamp(-_CACHE_MAX, _CACHE_MAX).to(CACHE_DTYPE), sub)
             h[:, rows[:, None], cols[None, :]] = sub
 
 # %% ../nbs/07_train.ipynb #17be02dc
 def _resolve_links(links, data, trajs, hidden_cache, n_visible: int) -> list[tuple]:
-    "`links` `{trajectory: (source trajectory, frame)}` as checked `(trajectory, source, frame, kept cells)`: kept where the linked frame's visible channels are not all zero."
+    ("`links` `{trajectory: (source trajectory, frame)}` as checked `(trajectory, source, frame, kept cells)`: kept "
+        "where the linked frame's visible channels are not all zero.")
     if not links: return []
-    if not hidden_cache: raise ValueError("links give the first frame of a trajectory the cached hidden state of another's frame: they need hidden_cache=True")
+    if not hidden_cache:
+        raise ValueError("links give the first frame of a trajectory the cached hidden state of another's frame: they "
+                         "need hidden_cache=True")
     keys = [k for k, _, _ in _named_trajectories(data)]
     out = []
     for k, v in links.items():
-        if not (isinstance(v, (tuple, list)) and len(v) == 2): raise ValueError(f"links[{k!r}] must be (source trajectory, frame), got {v!r}")
+        if not (isinstance(v, (tuple, list)) and len(v) == 2):
+            raise ValueError(f"links[{k!r}] must be (source trajectory, frame), got {v!r}")
         src, fr = v
         for name in (k, src):
-            if name not in keys: raise ValueError(f"links name the trajectory {name!r}, but the data's trajectories are {keys}")
+            if name not in keys:
+                raise ValueError(f"links name the trajectory {name!r}, but the data's trajectories are {keys}")
         i, j = keys.index(k), keys.index(src)
         if i == j: raise ValueError(f"links[{k!r}] links a trajectory to itself")
-        if int(fr) != fr or not 1 <= fr < len(trajs[j]): raise ValueError(f"links[{k!r}]: frame {fr} of {src!r} must be in 1…{len(trajs[j]) - 1} (frame 0 has no predicted hidden state)")
+        if int(fr) != fr or not 1 <= fr < len(trajs[j]):
+            raise ValueError(f"links[{k!r}]: frame {fr} of {src!r} must be in 1…{len(trajs[j]) - 1} (frame 0 has no "
+                             f"predicted hidden state)")
         if trajs[i].frames.shape[1:] != trajs[j].frames.shape[1:]:
-            raise ValueError(f"links[{k!r}]: frames of {k!r} {tuple(trajs[i].frames.shape[1:])} and {src!r} {tuple(trajs[j].frames.shape[1:])} differ in shape")
+            raise ValueError(f"links[{k!r}]: frames of {k!r} {tuple(trajs[i].frames.shape[1:])} and {src!r} "
+                             f"{tuple(trajs[j].frames.shape[1:])} differ in shape")
         out.append((i, j, int(fr), trajs[i].frames[0, :n_visible].abs().sum(0) > 0))
     return out
 
@@ -485,20 +575,26 @@ def infer_defaults(trajectories) -> tuple[dict, dict]:
     "NCA constructor defaults read from the frames, and the reason for each: `(config, reasons)`."
     trajs = [trajectories] if isinstance(trajectories, Trajectory) else list(trajectories)
     nvs = {tr.n_visible for tr in trajs}
-    if len(nvs) != 1: raise ValueError(f"all trajectories must have the same number of visible channels, got {sorted(nvs)}")
+    if len(nvs) != 1:
+        raise ValueError(f"all trajectories must have the same number of visible channels, got {sorted(nvs)}")
     nv = nvs.pop()
     if _is_binary(trajs):
         cfg = dict(n_visible=nv, channels=nv, hidden=128, perception=['identity', 'moore'], padding='circular',
                    fire_rate=1.0, alive_masking=False)
         why = dict(n_visible=f'{nv} channel(s) per frame',
-                   channels='binary frames: a Life-like CA is Markov in what is seen, and single-step training never shows a hidden state, so none',
-                   hidden='binary frames: a lookup of (cell, neighbour count); 128 units reach the exact rule from more seeds than 64',
-                   perception='binary frames: a cell must count its neighbours; identity + Moore sum gives (state, count) directly (identity + Sobel cannot count)',
-                   padding='binary frames: a CA on a torus (the usual Life convention; override with --padding zeros for a dead border)',
+                   channels='binary frames: a Life-like CA is Markov in what is seen, and single-step training never '
+                            'shows a hidden state, so none',
+                   hidden='binary frames: a lookup of (cell, neighbour count); 128 units reach the exact rule from '
+                          'more seeds than 64',
+                   perception='binary frames: a cell must count its neighbours; identity + Moore sum gives (state, '
+                              'count) directly (identity + Sobel cannot count)',
+                   padding='binary frames: a CA on a torus (the usual Life convention; override with --padding zeros '
+                           'for a dead border)',
                    fire_rate='binary frames: a deterministic CA updates every cell every step (synchronous)',
                    alive_masking='binary frames: dead cells must be able to come alive, and there is no alpha channel')
     elif nv == 4:
-        cfg = dict(n_visible=4, channels=16, hidden=128, perception=['identity', 'sobel'], padding='zeros', fire_rate=0.5,
+        cfg = dict(n_visible=4, channels=16, hidden=128, perception=['identity', 'sobel'], padding='zeros',
+                   fire_rate=0.5,
                    alive_masking=True)
         why = dict(n_visible='4 continuous channels: RGBA with alpha last (morphogenesis)',
                    channels='RGBA frames: the Growing-NCA layout, 4 visible + 12 hidden',
@@ -508,59 +604,79 @@ def infer_defaults(trajectories) -> tuple[dict, dict]:
                    fire_rate='RGBA frames: the Growing-NCA stochastic update (each cell fires with p = 0.5)',
                    alive_masking='RGBA frames: cells live where alpha > 0.1 in their 3×3 neighbourhood')
     elif nv == 3:
-        cfg = dict(n_visible=3, channels=8, hidden=64, perception=['identity', 'mean', 'laplacian', 'sobel'], padding='circular',
+        cfg = dict(n_visible=3, channels=8, hidden=64, perception=['identity', 'mean', 'laplacian', 'sobel'],
+                   padding='circular',
                    fire_rate=1.0, alive_masking=False)
         why = dict(n_visible='3 continuous channels: concentrations, as in the BZ reaction',
                    channels='3 continuous channels: BZ-like; 5 hidden channels of memory',
                    hidden='a mid-size MLP for a smooth reaction term',
-                   perception='3 continuous channels: BZ-like; local averages (mean, laplacian) for diffusion, Sobel for fronts',
+                   perception='3 continuous channels: BZ-like; local averages (mean, laplacian) for diffusion, Sobel '
+                              'for fronts',
                    padding='3 continuous channels: BZ-like, a field on a torus',
                    fire_rate='a deterministic reaction updates every cell every step (the paper\'s code used 0.9)',
                    alive_masking='3 continuous channels: no alpha channel, every cell takes part')
     else:
-        cfg = dict(n_visible=nv, channels=nv + 8, hidden=96, perception=['identity', 'sobel', 'laplacian'], padding='zeros',
+        cfg = dict(n_visible=nv, channels=nv + 8, hidden=96, perception=['identity', 'sobel', 'laplacian'],
+                   padding='zeros',
                    fire_rate=1.0, alive_masking=False)
-        why = dict(n_visible=f'{nv} continuous channels', channels='generic: 8 hidden channels of memory', hidden='generic',
+        why = dict(n_visible=f'{nv} continuous channels', channels='generic: 8 hidden channels of memory',
+                   hidden='generic',
                    perception='generic: identity, gradients and a laplacian', padding='generic: dead outside the grid',
-                   fire_rate='generic: synchronous updates, as most simulated systems', alive_masking='generic: no alpha channel known')
+                   fire_rate='generic: synchronous updates, as most simulated systems',
+                   alive_masking='generic: no alpha channel known')
     cfg['substeps'] = 1
-    why['substeps'] = 'not readable from frames: 1 NCA step per observed frame (use --substeps K for sparse observations)'
+    why['substeps'] = ('not readable from frames: 1 NCA step per observed frame (use --substeps K for sparse '
+        'observations)')
     return cfg, why
 
 # %% ../nbs/07_train.ipynb #24d075af
 def _step_memory(model: NCA, batch: int, n: int, h: int, w: int) -> int:
-    "Estimated peak bytes of one training step: `batch` windows of `h×w` cells rolled out `n` observed frames with backprop."
+    ("Estimated peak bytes of one training step: `batch` windows of `h×w` cells rolled out `n` observed frames with "
+        "backprop.")
     per_cell = 4 * (model.channels * (len(model.perception) + model.learned_filters + 3) + model.hidden)
     return int(batch * h * w * per_cell * (1.1 * n * model.substeps + 2.5))
 
 def _memory_budget(device, max_memory_gb: float | None = None) -> tuple[int | None, str]:
-    "Bytes a training step may use, and where the number comes from: `--max-memory`, else half of the free memory of the device."
+    ("Bytes a training step may use, and where the number comes from: `--max-memory`, else half of the free memory of "
+        "the device.")
     if max_memory_gb is not None:
         if not max_memory_gb > 0: raise ValueError(f"--max-memory must be a positive number of GB, not {max_memory_gb}")
         return int(max_memory_gb * 2**30), f'--max-memory {max_memory_gb:g} GB'
     free = free_memory(device)
     if free is None: return None, 'unknown (the system does not say how much memory is free)'
-    return free // 2, 'half of the free GPU memory' if torch.device(device).type == 'cuda' else 'half of the available memory'
+    return free // 2, 'half of the free GPU memory' if torch.device(device).type == 'cuda' else ('half of the '
+        'available memory')
 
 AUTO_CROP_MAX = 128
-"The largest crop `nca-nb fit` picks by itself: a rule is local, so a window this wide (plus its context) already holds every kind of neighbourhood; a larger one only slows each iteration."
+("The largest crop `nca-nb fit` picks by itself: a rule is local, so a window this wide (plus its context) already "
+    "holds every kind of neighbourhood; a larger one only slows each iteration.")
 
-def _plan_crop(model: NCA, sizes, batch: int, n: int, crop, budget: int | None, why: str, fixed: bool) -> tuple[tuple | None, str | None]:
-    "The crop that makes a step fit in `budget` bytes: `crop` if it fits, else the largest square one and a line saying so; one `ValueError` naming --crop if a `fixed` crop or no crop fits."
+def _plan_crop(model: NCA, sizes, batch: int, n: int, crop, budget: int | None, why: str,
+               fixed: bool) -> tuple[tuple | None, str | None]:
+    ("The crop that makes a step fit in `budget` bytes: `crop` if it fits, else the largest square one and a line "
+        "saying so; one `ValueError` naming --crop if a `fixed` crop or no crop fits.")
     gb = lambda b: f'{b / 2**30:.3g} GB'
     m = _margin(model, n)
     def need(c):
-        return max(_step_memory(model, batch, n, *(s if c is None else min(ci + 2 * m, s) for ci, s in zip(c or (0, 0), hw))) for hw in sizes)
+        return max(_step_memory(model, batch, n, *(s if c is None else min(ci + 2 * m, s) for ci,
+                                                   s in zip(c or (0, 0), hw))) for hw in sizes)
     if budget is None or need(crop) <= budget: return crop, None
     what = f"batch {batch}, horizon {n}, budget {gb(budget)} ({why})"
-    if fixed: raise ValueError(f"a training step on --crop {crop[0]} windows needs about {gb(need(crop))}, more than fits ({what}); use a smaller --crop, --batch or --horizon")
+    if fixed:
+        raise ValueError(f"a training step on --crop {crop[0]} windows needs about {gb(need(crop))}, more than fits "
+                         f"({what}); use a smaller --crop, --batch or --horizon")
     fits = math.isqrt(budget // _step_memory(model, batch, n, 1, 1)) - 2 * m
-    if fits < 8: raise ValueError(f"a training step needs about {gb(need(crop))} and even --crop 8 windows do not fit ({what}); use a smaller --batch or --horizon, or --max-memory")
+    if fits < 8:
+        raise ValueError(f"a training step needs about {gb(need(crop))} and even --crop 8 windows do not fit ({what}); "
+                         f"use a smaller --batch or --horizon, or --max-memory")
     c = min(fits, AUTO_CROP_MAX)
     H, W = max(sizes, key=lambda s: s[0] * s[1])
-    return (c, c), (f"memory: a training step on the full {H}×{W} frames needs about {gb(need(crop))}, more than fits ({what}); "
+    return (c,
+        c), (f"memory: a training step on the full {H}×{W} frames needs about {gb(need(crop))}, more than fits "
+             f"({what}); "
                     f"training on random {c}×{c} crops (+{m} cells of context each side, about {gb(need((c, c)))}"
-                    + (f"; up to {fits} would fit, but a larger window only makes each iteration slower" if fits > c else '') + "); choose another with --crop")
+                    + (f"; up to {fits} would fit, but a larger window only makes each iteration slower" if fits > c
+                       else '') + "); choose another with --crop")
 
 # %% ../nbs/07_train.ipynb #075079cc
 _THREADS = 1
@@ -568,7 +684,8 @@ _THREADS = 1
 def _parse_phase(spec: str) -> tuple[str, str, float]:
     "`NAME=PATH[:WEIGHT]` -> (name, path, weight)."
     name, eq, rest = spec.partition('=')
-    if not eq or not name or not rest: raise ValueError(f"--phase {spec!r}: expected NAME=PATH[:WEIGHT], e.g. grow=grow.npz:0.5")
+    if not eq or not name or not rest:
+        raise ValueError(f"--phase {spec!r}: expected NAME=PATH[:WEIGHT], e.g. grow=grow.npz:0.5")
     path, weight = rest, 1.0
     head, colon, tail = rest.rpartition(':')
     if colon:
@@ -580,27 +697,36 @@ RECIPES = {
     'binary': dict(regime='single', iters=6000, batch=16, crop=24, lr=5e-3, lr_drop=(0.7, 0.1), noise=0.15),
     'general': dict(regime='multi', iters=1000, batch=8, crop=None, lr=2e-3, lr_drop=(0.5, 0.1), noise=0.),
 }
-"Training defaults of `nca-nb fit` by kind of data: binary frames get the recipe of `nca-nb demo`, everything else the general one."
+("Training defaults of `nca-nb fit` by kind of data: binary frames get the recipe of `nca-nb demo`, everything else "
+    "the general one.")
 
 _RECIPE_WHY = {
-    'binary': ("binary frames: single-step on noise-perturbed starts (nca-nb demo's recipe, twice its iterations): Life exactly on unseen patterns",
-               dict(regime='a deterministic rule is fixed by its pairs t → t+1', iters="enough for unseen patterns to stay exact from most seeds (15_rule)", batch="the demo's",
-                    crop="the demo's: random 24×24 windows", lr="the demo's", lr_drop="the demo's: ×0.1 at 70 % of the iterations",
-                    noise='noisy starts teach the model to pull its own drifting states back, so long rollouts stay exact')),
+    'binary': ("binary frames: single-step on noise-perturbed starts (nca-nb demo's recipe, twice its iterations): "
+               "Life exactly on unseen patterns",
+               dict(regime='a deterministic rule is fixed by its pairs t → t+1',
+                    iters="enough for unseen patterns to stay exact from most seeds (15_rule)", batch="the demo's",
+                    crop="the demo's: random 24×24 windows", lr="the demo's",
+                    lr_drop="the demo's: ×0.1 at 70 % of the iterations",
+                    noise='noisy starts teach the model to pull its own drifting states back, so long rollouts stay '
+                          'exact')),
     'general': ("continuous frames: the general recipe (multi-step on whole frames)",
-                dict(regime='multi-step: rollouts of 1..horizon frames', iters='default', batch='default', crop='whole frames',
+                dict(regime='multi-step: rollouts of 1..horizon frames', iters='default', batch='default',
+                     crop='whole frames',
                      lr='default', lr_drop='default: ×0.1 at half of the iterations', noise='none')),
 }
 
 class _Recipe:
-    "The default of a training option that `RECIPES` sets by the kind of data, until the data are read; shown as such by --help."
+    ("The default of a training option that `RECIPES` sets by the kind of data, until the data are read; shown as such "
+        "by --help.")
     def __init__(self, key: str): self.key = key
     def __repr__(self):
-        note = {'regime': '; stratified with --phase', 'crop': ' (whole frames); smaller when a step does not fit in memory'}.get(self.key, '')
+        note = {'regime': '; stratified with --phase',
+                'crop': ' (whole frames); smaller when a step does not fit in memory'}.get(self.key, '')
         return f"{RECIPES['binary'][self.key]} for binary frames, else {RECIPES['general'][self.key]}{note}"
 
 def _pairs(specs, option: str, value, example: str) -> dict | None:
-    "The `NAME=VALUE` specs of a repeatable option as `{name: value(VALUE)}` (None if none); one `ValueError` naming the option for a bad one."
+    ("The `NAME=VALUE` specs of a repeatable option as `{name: value(VALUE)}` (None if none); one `ValueError` naming "
+        "the option for a bad one.")
     out = {}
     for spec in specs or []:
         name, eq, rest = spec.partition('=')
@@ -621,38 +747,56 @@ def _on_off(s: str) -> bool:
     return s == 'on'
 
 def _model_options(p) -> None:
-    "An option for each NCA constructor parameter but `n_visible` (the frames fix it): type and help from the signature and its comments, default None (read from the frames)."
+    ("An option for each NCA constructor parameter but `n_visible` (the frames fix it): type and help from the "
+        "signature and its comments, default None (read from the frames).")
     hints, docs = typing.get_type_hints(NCA.__init__), docments(NCA.__init__, full=True)
-    read = set(infer_defaults(Trajectory(torch.zeros(2, 1, 1, 1)))[0])                  # what infer_defaults chooses from the frames
+    read = set(infer_defaults(Trajectory(torch.zeros(2, 1, 1, 1)))[0])  # what infer_defaults chooses from the frames
     for k, d in docs.items():
         if k in ('self', 'return', 'n_visible'): continue
         t, name = hints.get(k, str), '--' + k.replace('_', '-')
         h = f"{d['docment'] or k} (default: {'read from the frames' if k in read else d['default']})"
         if t is bool: p.add_argument(name, action=argparse.BooleanOptionalAction, default=None, help=h)
-        else: p.add_argument(name, type=t, default=None, help=h, metavar='K1,K2,...' if k == 'perception' else t.__name__.upper())
-    p.add_argument('--alive-mask', dest='alive_masking', type=_on_off, default=argparse.SUPPRESS, metavar='on|off', help='the same as --alive-masking / --no-alive-masking')
+        else:
+            p.add_argument(name, type=t, default=None, help=h,
+                           metavar='K1,K2,...' if k == 'perception' else t.__name__.upper())
+    p.add_argument('--alive-mask', dest='alive_masking', type=_on_off, default=argparse.SUPPRESS, metavar='on|off',
+                   help='the same as --alive-masking / --no-alive-masking')
 
 def _fit_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='nca-nb fit', description="Learn a system's update rule from its frames; write the model (.safetensors).",
-                                epilog='Data-parallel in N processes (CPUs: gloo; GPUs: nccl, one each), the same run as in one: '
-                                       'torchrun --standalone --nproc-per-node N --no-python nca-nb fit FRAMES... --out m.safetensors')
-    p.add_argument('frames', nargs='*', help='trajectories: GIF / MP4 / TIFF / PNG folder / .npy frames, or a trajectory .npz with phases')
+    p = argparse.ArgumentParser(prog='nca-nb fit',
+                                description="Learn a system's update rule from its frames; write the model "
+                                            "(.safetensors).",
+                                epilog='Data-parallel in N processes (CPUs: gloo; GPUs: nccl, one each), the same run '
+                                       'as in one: '
+                                       'torchrun --standalone --nproc-per-node N --no-python nca-nb fit FRAMES... '
+                                       '--out m.safetensors')
+    p.add_argument('frames', nargs='*',
+                   help='trajectories: GIF / MP4 / TIFF / PNG folder / .npy frames, or a trajectory .npz with phases')
     p.add_argument('--out', required=True, help='model file to write (.safetensors)')
-    p.add_argument('--phase', action='append', default=[], metavar='NAME=PATH:WEIGHT', help='a named stratum and its weight (repeatable)')
-    p.add_argument('--checkpoint', help='checkpoint file: written every --checkpoint-every iterations, resumed from if it exists')
+    p.add_argument('--phase', action='append', default=[], metavar='NAME=PATH:WEIGHT',
+                   help='a named stratum and its weight (repeatable)')
+    p.add_argument('--checkpoint',
+                   help='checkpoint file: written every --checkpoint-every iterations, resumed from if it exists')
     p.add_argument('--device', default='cpu', help='cpu or cuda')
-    p.add_argument('--threads', type=int, default=_THREADS, help=f'torch CPU threads (default {_THREADS}: measured fastest for small grids)')
-    p.add_argument('--max-memory', type=float, metavar='GB', help='memory a training step may use (default: half of the available memory)')
+    p.add_argument('--threads', type=int, default=_THREADS,
+                   help=f'torch CPU threads (default {_THREADS}: measured fastest for small grids)')
+    p.add_argument('--max-memory', type=float, metavar='GB',
+                   help='memory a training step may use (default: half of the available memory)')
     p.add_argument('--no-validate', action='store_true', help='train on every frame; no validation')
     p.add_argument('--quiet', action='store_true', help='no progress')
     t = p.add_argument_group('training (the fields of FitConfig)')
-    config_options(t, FitConfig, skip=('lr_drop', 'weights', 'links'), defaults={k: _Recipe(k) for k in RECIPES['binary']} | {'validate': 0.15})
+    config_options(t, FitConfig, skip=('lr_drop', 'weights', 'links'),
+                   defaults={k: _Recipe(k) for k in RECIPES['binary']} | {'validate': 0.15})
     h = field_help(FitConfig)
     t.add_argument('--horizon', dest='n_max', type=int, default=argparse.SUPPRESS, help='the same as --n-max')
-    t.add_argument('--lr-drop', type=float, nargs=2, metavar=('AT', 'FACTOR'), default=_Recipe('lr_drop'), help=f"{h.get('lr_drop', 'lr_drop')} (default: {_Recipe('lr_drop')})")
-    t.add_argument('--weights', action='append', metavar='STRATUM=WEIGHT', help=f"{h.get('weights', 'weights')}; repeat for each stratum")
-    t.add_argument('--links', action='append', metavar='TRAJECTORY=SOURCE:FRAME', help=f"{h.get('links', 'links')}; repeatable, needs --hidden-cache")
-    _model_options(p.add_argument_group('model (the NCA constructor; defaults read from the frames are printed with their reasons)'))
+    t.add_argument('--lr-drop', type=float, nargs=2, metavar=('AT', 'FACTOR'), default=_Recipe('lr_drop'),
+                   help=f"{h.get('lr_drop', 'lr_drop')} (default: {_Recipe('lr_drop')})")
+    t.add_argument('--weights', action='append', metavar='STRATUM=WEIGHT',
+                   help=f"{h.get('weights', 'weights')}; repeat for each stratum")
+    t.add_argument('--links', action='append', metavar='TRAJECTORY=SOURCE:FRAME',
+                   help=f"{h.get('links', 'links')}; repeatable, needs --hidden-cache")
+    _model_options(p.add_argument_group('model (the NCA constructor; defaults read from the frames are printed with '
+                                        'their reasons)'))
     return p
 
 # %% ../nbs/07_train.ipynb #76cde11b
@@ -662,7 +806,8 @@ def _model_config(a, trajs) -> tuple[dict, list[str]]:
     sig, lines = inspect.signature(NCA.__init__).parameters, []
     for k in ['n_visible'] + [k for k in sig if k not in ('self', 'n_visible')]:
         if getattr(a, k, None) is not None:
-            cfg[k] = expand_perception(getattr(a, k)) if k == 'perception' else getattr(a, k); src = 'from the command line'
+            cfg[k] = expand_perception(getattr(a, k)) if k == 'perception' else getattr(a, k)
+            src = 'from the command line'
         else: src = why.get(k, 'no learned filters unless asked for' if k == 'learned_filters' else 'default')
         cfg.setdefault(k, sig[k].default)
         v = ','.join(cfg[k]) if k == 'perception' else cfg[k]
@@ -670,10 +815,13 @@ def _model_config(a, trajs) -> tuple[dict, list[str]]:
     return cfg, lines
 
 def _train_config(a, trajs) -> tuple[FitConfig, list[str]]:
-    "The `FitConfig` of the command line: the recipe for this kind of data where no option was given, and one printable line per recipe setting."
+    ("The `FitConfig` of the command line: the recipe for this kind of data where no option was given, and one "
+        "printable line per recipe setting.")
     kind = 'binary' if _is_binary(trajs) else 'general'
     recipe, (title, why) = dict(RECIPES[kind]), _RECIPE_WHY[kind]
-    if a.phase: recipe['regime'], why = 'stratified', dict(why, regime='--phase given: each batch split across the named strata by weight')
+    if a.phase:
+        recipe['regime'], why = 'stratified', dict(why,
+            regime='--phase given: each batch split across the named strata by weight')
     lines, given = [f"training: {title}"], {}
     for k in recipe:
         v = getattr(a, k)
@@ -686,41 +834,53 @@ def _train_config(a, trajs) -> tuple[FitConfig, list[str]]:
     return config_values(argparse.Namespace(**(vars(a) | given)), FitConfig), lines
 
 def _unique_names(a) -> dict:
-    "`{name: (path, weight)}` of every trajectory: `--phase` names, then file stems; one `ValueError` if two would share a name."
+    ("`{name: (path, weight)}` of every trajectory: `--phase` names, then file stems; one `ValueError` if two would "
+        "share a name.")
     named = {}
     for spec in a.phase:
         name, path, w = _parse_phase(spec)
-        if name in named: raise ValueError(f"--phase {spec!r}: the name {name!r} is given twice; every trajectory needs its own name")
+        if name in named:
+            raise ValueError(f"--phase {spec!r}: the name {name!r} is given twice; every trajectory needs its own name")
         named[name] = (path, w)
     for f in a.frames:
         name = Path(f).stem
-        if name in named: raise ValueError(f"{f}: would be named {name!r} like {named[name][0]} (a file is named by its stem); give it its own name with --phase OTHER={f}")
+        if name in named:
+            raise ValueError(f"{f}: would be named {name!r} like {named[name][0]} (a file is named by its stem); give "
+                             f"it its own name with --phase OTHER={f}")
         named[name] = (str(f), 1.0)
     return named
 
 def _validation_lines(v: dict | None) -> list[str]:
-    "What `nca-nb fit` prints about the held-out frames: the model's forecast error next to persistence, and a warning if it is no better."
+    ("What `nca-nb fit` prints about the held-out frames: the model's forecast error next to persistence, and a "
+        "warning if it is no better.")
     if v is None: return []
     if not v['frames']: return [f"validation: none ({v['note']}; shorten --horizon to hold frames out)"]
     acc = f", cells right {v['accuracy']:.2%} vs {v['persistence_accuracy']:.2%}" if 'accuracy' in v else ''
     mse = 'diverged (non-finite)' if v['diverged'] else f"{v['mse']:.3g}"
-    out = [f"validation on {v['frames']} held-out frames ({v['held_out']}): forecast MSE {mse} vs {v['persistence_mse']:.3g} by repeating the last training frame{acc}"]
-    if not v['beats_persistence']: out.append("warning: the model does not beat repeating the last frame on the held-out frames; it has not learned the rule (try more --iters, --noise, or another --regime)")
+    out = [f"validation on {v['frames']} held-out frames ({v['held_out']}): forecast MSE {mse} vs "
+           f"{v['persistence_mse']:.3g} by repeating the last training frame{acc}"]
+    if not v['beats_persistence']:
+        out.append("warning: the model does not beat repeating the last frame on the held-out frames; it has not "
+                   "learned the rule (try more --iters, --noise, or another --regime)")
     return out
 
 def _rule_line(model: NCA, trajs) -> str | None:
-    "For a synchronous one-channel model of binary frames: the Life-like rule it implements and its margin (`15_rule`), else None."
+    ("For a synchronous one-channel model of binary frames: the Life-like rule it implements and its margin "
+        "(`15_rule`), else None.")
     if not (_is_binary(trajs) and model.n_visible == 1 and model.fire_rate == 1 and model.substeps == 1): return None
     r = recover_rule(model.cpu())
-    note = '' if model.channels == 1 else f"; one step from a frame: the model's {model.n_hidden} hidden channel(s) may change later steps"
+    note = '' if model.channels == 1 else (f"; one step from a frame: the model's {model.n_hidden} hidden channel(s) "
+        f"may change later steps")
     warn = '' if r.rule is None or r.margin >= 0.1 else '; a small margin: some outputs lie close to 0.5'
     return f"{r}{warn}{note}"
 
 def fit_main(argv) -> int:
-    "nca-nb fit: learn a rule from frames and write the model, printing the defaults read from the data and the validation."
+    ("nca-nb fit: learn a rule from frames and write the model, printing the defaults read from the data and the "
+        "validation.")
     a = _fit_parser().parse_args(argv)
     if not a.frames and not a.phase: raise ValueError("give at least one FRAMES path or --phase NAME=PATH:WEIGHT")
-    if a.device.startswith('cuda') and not torch.cuda.is_available(): raise ValueError(f"--device {a.device}: CUDA is not available here")
+    if a.device.startswith('cuda') and not torch.cuda.is_available():
+        raise ValueError(f"--device {a.device}: CUDA is not available here")
     rank, world, a.device = init_distributed(a.device)                   # under torchrun: join the other processes
     if rank > 0: sys.stdout = open(os.devnull, 'w')                      # one process reports
     with torch_threads(a.threads):
@@ -733,29 +893,37 @@ def fit_main(argv) -> int:
             data = trajs
         cfg, lines = _model_config(a, trajs)
         tc, tlines = _train_config(a, trajs)
-        print(f"nca-nb fit: {len(trajs)} trajector{'y' if len(trajs) == 1 else 'ies'}, {sum(len(t) for t in trajs)} frames of {tuple(trajs[0].frames.shape[1:])}; model:")
+        print(f"nca-nb fit: {len(trajs)} trajector{'y' if len(trajs) == 1 else 'ies'}, {sum(len(t) for t in trajs)} "
+              f"frames of {tuple(trajs[0].frames.shape[1:])}; model:")
         print('\n'.join(lines + tlines))
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(a.seed)
             model = NCA(**cfg)
         n = 1 if tc.regime == 'single' else tc.n_max
         budget, why = _memory_budget(a.device, a.max_memory)
-        if world > 1: budget, why = _broadcast((budget, why))           # rank 0's budget, so that every process plans the same crop
-        crop, note = _plan_crop(model, [tuple(t.frames.shape[-2:]) for t in trajs], tc.batch, n, tc.crop, budget, why, fixed=not isinstance(a.crop, _Recipe))
+        # rank 0's budget, so that every process plans the same crop
+        if world > 1: budget, why = _broadcast((budget, why))
+        crop, note = _plan_crop(model, [tuple(t.frames.shape[-2:]) for t in trajs], tc.batch, n, tc.crop, budget, why,
+                                fixed=not isinstance(a.crop, _Recipe))
         if note: print(note)
         tc = replace(tc, crop=crop)
-        print(f"  regime {tc.regime}, {tc.iters} iterations, batch {tc.batch}, horizon 1..{n}, seed {tc.seed}, device {a.device}, threads {a.threads}, "
-              f"{'no validation' if not tc.validate else f'validation on the last {tc.validate:.0%} of each trajectory'}")
+        print(
+            f"  regime {tc.regime}, {tc.iters} iterations, batch {tc.batch}, horizon 1..{n}, seed {tc.seed}, device "
+            f"{a.device}, threads {a.threads}, "
+            f"{'no validation' if not tc.validate else f'validation on the last {tc.validate:.0%} of each trajectory'}"
+        )
         res = fit(model, data, tc, checkpoint=a.checkpoint, device=a.device, progress=not a.quiet)
         step = max(1, len(res.losses) // 200)
-        info = dict(res.info, data=files, phases=a.phase, loss_curve=res.losses[::step], loss_curve_every=step, threads=a.threads,
+        info = dict(res.info, data=files, phases=a.phase, loss_curve=res.losses[::step], loss_curve_every=step,
+                    threads=a.threads,
                     command='nca-nb fit ' + ' '.join(map(str, argv)))
         rule = _rule_line(res.model, trajs)
         if rule: info['learned_rule'] = rule
         if rank == 0: save_model(res.model.cpu(), a.out, **info)
     finish_distributed()
     print('\n'.join(_validation_lines(res.info['validation']) + ([f'  learned rule: {rule}'] if rule else []) +
-                    [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), {res.info['seconds']:.1f} s"]))
+                    [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), "
+                     f"{res.info['seconds']:.1f} s"]))
     return 0
 
 # %% ../nbs/07_train.ipynb #40b4bb28

@@ -31,12 +31,13 @@ class Trajectory:
         f = torch.as_tensor(self.frames)
         if f.ndim != 4: raise ValueError(f"trajectory frames must be (T, C, H, W), got shape {tuple(f.shape)}")
         if f.is_complex(): raise ValueError(f"trajectory frames must hold real numbers, not {f.dtype}")
-        f = f.float()                                   # cast first: float64 beyond float32's range becomes inf, caught next
+        f = f.float()  # cast first: float64 beyond float32's range becomes inf, caught next
         if not torch.isfinite(f).all(): raise ValueError("trajectory frames contain NaN or infinite values")
         if f.shape[1] < 1: raise ValueError(f"trajectory frames have no channels (shape {tuple(f.shape)})")
         self.frames = f
         if self.n_visible is None: self.n_visible = f.shape[1]
-        if not 1 <= self.n_visible <= f.shape[1]: raise ValueError(f"n_visible must lie in 1..{f.shape[1]} (the channels), not {self.n_visible}")
+        if not 1 <= self.n_visible <= f.shape[1]:
+            raise ValueError(f"n_visible must lie in 1..{f.shape[1]} (the channels), not {self.n_visible}")
         self.n_visible = int(self.n_visible)
         self.phases = [(str(n), int(a), int(b)) for n, a, b in self.phases]
         for n, a, b in self.phases:
@@ -47,22 +48,27 @@ class Trajectory:
     def phase(self, name: str) -> 'Trajectory':
         "The frames of phase `name` as a trajectory of their own (metadata kept, phase relabelled from 0)."
         for n, a, b in self.phases:
-            if n == name: return Trajectory(self.frames[a:b], self.system, self.params, self.seed, [(n, 0, b - a)], self.n_visible)
+            if n == name:
+                return Trajectory(self.frames[a:b], self.system, self.params, self.seed, [(n, 0, b - a)],
+                                  self.n_visible)
         raise ValueError(f"no phase {name!r} in this trajectory (phases: {[p[0] for p in self.phases] or 'none'})")
 
     @property
     def meta(self) -> dict:
-        return dict(system=self.system, params=self.params, seed=self.seed, phases=self.phases, n_visible=self.n_visible)
+        return dict(system=self.system, params=self.params, seed=self.seed, phases=self.phases,
+                    n_visible=self.n_visible)
 
     def save(self, path) -> Path:
         "Save as one `.npz`: `frames` (float32) and `meta` (a JSON string), written atomically."
         def write(p):
-            with open(p, 'wb') as fh: np.savez_compressed(fh, frames=self.frames.numpy(), meta=np.array(json.dumps(self.meta)))
+            with open(p, 'wb') as fh:
+                np.savez_compressed(fh, frames=self.frames.numpy(), meta=np.array(json.dumps(self.meta)))
         return atomic_write(path, write)
 
     @classmethod
     def load(cls, path) -> 'Trajectory':
-        "Load a trajectory saved by `save` (never unpickles); a `FramesError` naming the file and the field for anything else."
+        ("Load a trajectory saved by `save` (never unpickles); a `FramesError` naming the file and the field for "
+            "anything else.")
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"{path}: no such trajectory file")
         a = load_npz(path, ('frames', 'meta'), what='a trajectory file')
@@ -90,7 +96,8 @@ def _brief(v) -> str:
     except RecursionError: return f'a {type(v).__name__} nested too deep'
 
 def check_npy_header(fh, size: int, where) -> tuple:
-    "Shape declared by the `.npy` header at `fh` (nothing allocated); a `FramesError` naming `where` if its data needs more than the `size` bytes there."
+    ("Shape declared by the `.npy` header at `fh` (nothing allocated); a `FramesError` naming `where` if its data "
+        "needs more than the `size` bytes there.")
     start = fh.tell()
     try:
         version = np.lib.format.read_magic(fh)
@@ -100,32 +107,40 @@ def check_npy_header(fh, size: int, where) -> tuple:
     except Exception as e: raise FramesError(f"{where}: not a .npy array ({type(e).__name__}: {_line(e)})") from None
     need, have = math.prod(shape) * dtype.itemsize, size - (fh.tell() - start)
     if min(shape, default=0) < 0 or (not dtype.hasobject and need > have):
-        raise FramesError(f"{where}: truncated or corrupt: its header declares shape {shape} of {dtype} ({need:,} bytes) but {have:,} bytes follow")
+        raise FramesError(f"{where}: truncated or corrupt: its header declares shape {shape} of {dtype} ({need:,} "
+                          f"bytes) but {have:,} bytes follow")
     return shape
 
 _INFLATE = 1100   # deflate never expands data more than 1032-fold
 
 def load_npz(path, keys, what: str = 'an .npz file') -> dict:
-    "Arrays `keys` of an `.npz`, each header checked against the bytes the archive holds before anything is allocated; never unpickles."
+    ("Arrays `keys` of an `.npz`, each header checked against the bytes the archive holds before anything is "
+        "allocated; never unpickles.")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = {i.filename[:-4]: i for i in zf.infolist() if i.filename.endswith('.npy')}
             for k in keys:
-                if k not in infos: raise FramesError(f"{path}: not {what}: it holds no array {k!r} (arrays: {', '.join(sorted(infos)[:6]) or 'none'})")
+                if k not in infos:
+                    raise FramesError(f"{path}: not {what}: it holds no array {k!r} (arrays: "
+                                      f"{', '.join(sorted(infos)[:6]) or 'none'})")
                 i = infos[k]
-                if i.file_size > (i.compress_size if i.compress_type == zipfile.ZIP_STORED else _INFLATE * i.compress_size + 1024):
-                    raise FramesError(f"{path}: corrupt: array {k!r} claims {i.file_size:,} bytes from {i.compress_size:,} stored")
+                if i.file_size > (i.compress_size if i.compress_type == zipfile.ZIP_STORED else _INFLATE
+                                  * i.compress_size + 1024):
+                    raise FramesError(f"{path}: corrupt: array {k!r} claims {i.file_size:,} bytes from "
+                                      f"{i.compress_size:,} stored")
                 with zf.open(i) as fh: check_npy_header(fh, i.file_size, f"{path} (array {k!r})")
         with np.load(path, allow_pickle=False) as z: return {k: z[k] for k in keys}
     except FramesError: raise
     except Exception as e:
-        if 'pickle' in str(e): raise FramesError(f"{path}: holds Python objects, which are never unpickled: save numeric arrays") from None
+        if 'pickle' in str(e):
+            raise FramesError(f"{path}: holds Python objects, which are never unpickled: save numeric arrays") from None
         raise FramesError(f"{path}: not {what}, corrupt or truncated? ({type(e).__name__}: {_line(e)})") from None
 
 def _real_frames(a: np.ndarray, path) -> np.ndarray:
     "Float32 frames `(T, C, H, W)` from a stored array of real numbers."
     if a.dtype.kind not in 'biuf': raise FramesError(f"{path}: frames must hold real numbers, not {a.dtype}")
-    if a.ndim != 4 or a.shape[1] < 1: raise FramesError(f"{path}: frames must be (T, C, H, W) with C >= 1, got shape {a.shape}")
+    if a.ndim != 4 or a.shape[1] < 1:
+        raise FramesError(f"{path}: frames must be (T, C, H, W) with C >= 1, got shape {a.shape}")
     with np.errstate(all='ignore'): return a.astype(np.float32)
 
 def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
@@ -134,18 +149,23 @@ _META = {'system': ('a string', lambda v, C: isinstance(v, str)),
          'params': ('a JSON object', lambda v, C: isinstance(v, dict)),
          'seed': ('an integer (64 bits) or null', lambda v, C: v is None or (_is_int(v) and -2**63 <= v < 2**64)),
          'phases': ('a list of [name, start, stop]', lambda v, C: isinstance(v, list) and all(
-             isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) and _is_int(p[1]) and _is_int(p[2]) for p in v)),
+             isinstance(p, list) and len(p) == 3 and isinstance(p[0],
+                                                                str) and _is_int(p[1]) and _is_int(p[2]) for p in v)),
          'n_visible': ('an integer from 1 to {C} (the channels)', lambda v, C: _is_int(v) and 1 <= v <= C)}
 
 def _check_meta(m: np.ndarray, path, channels: int) -> dict:
     "The metadata of a trajectory file, checked field by field: a `FramesError` naming the file and the field."
-    if m.dtype.kind != 'U' or m.ndim != 0: raise FramesError(f"{path}: metadata must be one JSON string, not an array of {m.dtype} {m.shape}")
+    if m.dtype.kind != 'U' or m.ndim != 0:
+        raise FramesError(f"{path}: metadata must be one JSON string, not an array of {m.dtype} {m.shape}")
     try: meta = json.loads(str(m))
-    except (ValueError, RecursionError) as e: raise FramesError(f"{path}: metadata is not valid JSON ({_line(e, 80)})") from None
+    except (ValueError, RecursionError) as e:
+        raise FramesError(f"{path}: metadata is not valid JSON ({_line(e, 80)})") from None
     if not isinstance(meta, dict): raise FramesError(f"{path}: metadata must be a JSON object, not {_brief(meta)}")
     for k in meta:
-        if k not in _META: raise FramesError(f"{path}: unknown metadata field {_brief(k)} (expected {', '.join(_META)})")
+        if k not in _META:
+            raise FramesError(f"{path}: unknown metadata field {_brief(k)} (expected {', '.join(_META)})")
     for k, (want, ok) in _META.items():
         if k not in meta: raise FramesError(f"{path}: metadata field {k!r} is missing")
-        if not ok(meta[k], channels): raise FramesError(f"{path}: metadata field {k!r} must be {want.format(C=channels)}, not {_brief(meta[k])}")
+        if not ok(meta[k], channels):
+            raise FramesError(f"{path}: metadata field {k!r} must be {want.format(C=channels)}, not {_brief(meta[k])}")
     return meta

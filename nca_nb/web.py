@@ -23,21 +23,25 @@ __all__ = ['GRID_LIMIT', 'WEB_DIR', 'PAGE_CSS', 'page_weights', 'pack_weights', 
 
 # %% ../nbs/16_web.ipynb #78c71770
 def page_weights(model: NCA) -> dict[str, np.ndarray]:
-    "The model's weights as float32 arrays in the page's layout: `w1` (hidden, C·(K+L)), `b1`, `w2t` (hidden, C), `b2`, `learned` (C·L, 9)."
+    ("The model's weights as float32 arrays in the page's layout: `w1` (hidden, C·(K+L)), `b1`, `w2t` (hidden, C), "
+        "`b2`, `learned` (C·L, 9).")
     C, Hd = model.channels, model.hidden
-    d = {'w1': model.w1.weight.reshape(Hd, -1), 'b1': model.w1.bias, 'w2t': model.w2.weight.reshape(C, Hd).t(), 'b2': model.w2.bias}
+    d = {'w1': model.w1.weight.reshape(Hd, -1), 'b1': model.w1.bias, 'w2t': model.w2.weight.reshape(C, Hd).t(),
+         'b2': model.w2.bias}
     if model.learned is not None: d['learned'] = model.learned.weight.reshape(-1, 9)
     return {k: v.detach().cpu().float().contiguous().numpy() for k, v in d.items()}
 
 def pack_weights(model: NCA, half: bool = False) -> tuple[bytes, dict, float]:
-    "All weights in one little-endian float32 (or float16) buffer, each array's `[offset, length]` in it, and the largest rounding error."
+    ("All weights in one little-endian float32 (or float16) buffer, each array's `[offset, length]` in it, and the "
+        "largest rounding error.")
     arrs = page_weights(model)
     flat = np.concatenate([a.reshape(-1) for a in arrs.values()])
     if not np.isfinite(flat).all(): raise ValueError("the model's weights hold NaN or infinite values")
     err = 0.
     if half:
         big = float(np.abs(flat).max())
-        if big > 65504: raise ValueError(f"a weight of {big:.4g} is beyond float16's range (65504): export without --half")
+        if big > 65504:
+            raise ValueError(f"a weight of {big:.4g} is beyond float16's range (65504): export without --half")
         q = flat.astype('<f2')
         err, buf = float(np.abs(q.astype(np.float32) - flat).max()), q.tobytes()
     else: buf = flat.astype('<f4').tobytes()
@@ -52,14 +56,16 @@ GRID_LIMIT = 2048
 def _trained_grid(model: NCA) -> tuple[int, int] | None:
     "The grid a Growing NCA was trained on, from its info's `training` size and pad; None if the info does not say."
     t = getattr(model, 'info', {}).get('training')
-    if isinstance(t, dict) and isinstance(t.get('size'), int) and isinstance(t.get('pad'), int): return (grid_size(model),) * 2
+    if isinstance(t, dict) and isinstance(t.get('size'), int) and isinstance(t.get('pad'), int):
+        return (grid_size(model),) * 2
     return None
 
 def _fit(x: torch.Tensor, size) -> torch.Tensor:
     "The state `x` (C, h, w) centred in a zero grid of `size` (H, W), cropped where it is larger."
     (H, W), (C, h, w) = size, x.shape
     out = x.new_zeros(C, H, W)
-    sy, sx, dy, dx, ch, cw = max(0, (h - H) // 2), max(0, (w - W) // 2), max(0, (H - h) // 2), max(0, (W - w) // 2), min(h, H), min(w, W)
+    sy, sx, dy, dx, ch, cw = max(0, (h - H) // 2), max(0, (w - W) // 2), max(0, (H - h) // 2), max(0,
+        (W - w) // 2), min(h, H), min(w, W)
     out[:, dy:dy + ch, dx:dx + cw] = x[:, sy:sy + ch, sx:sx + cw]
     return out
 
@@ -67,15 +73,19 @@ def _check_size(size, what: str = 'the size') -> tuple[int, int]:
     "`size` as `(H, W)` with sides in 3..GRID_LIMIT, else a ValueError."
     try: H, W = (int(v) for v in size)
     except (TypeError, ValueError): raise ValueError(f"{what} must be two integers H, W, not {size!r}") from None
-    if not (3 <= H <= GRID_LIMIT and 3 <= W <= GRID_LIMIT): raise ValueError(f"{what} must have sides in 3..{GRID_LIMIT}, not {H}x{W}")
+    if not (3 <= H <= GRID_LIMIT and 3 <= W <= GRID_LIMIT):
+        raise ValueError(f"{what} must have sides in 3..{GRID_LIMIT}, not {H}x{W}")
     return H, W
 
 def initial_state(model: NCA, init=None, frame: int = 0, size=None, seed: int = 0) -> tuple[torch.Tensor, str]:
-    "The page's first state `(C, H, W)` and its kind (`frame`, `seed` or `soup`): frame `frame` of the frames file `init`, else the seed or a random state."
+    ("The page's first state `(C, H, W)` and its kind (`frame`, `seed` or `soup`): frame `frame` of the frames file "
+        "`init`, else the seed or a random state.")
     if size is not None: size = _check_size(size)
     if init is not None:
         tr = read_trajectory(init, min_frames=1)
-        if tr.n_visible != model.n_visible: raise ValueError(f"{init}: the frames have {tr.n_visible} visible channels but the model observes {model.n_visible}")
+        if tr.n_visible != model.n_visible:
+            raise ValueError(f"{init}: the frames have {tr.n_visible} visible channels but the model observes "
+                             f"{model.n_visible}")
         if not 0 <= frame < len(tr): raise ValueError(f"frame {frame}: {init} has frames 0..{len(tr) - 1}")
         x = init_state(tr.frames[frame:frame + 1, :model.n_visible], model)[0].contiguous()
         if size is None: _check_size(x.shape[-2:], f"{init}: the frame's size (use --size)")
@@ -102,36 +112,49 @@ h1{font-size:1.3em;margin:0 0 .6em}
 #nca-canvas{image-rendering:pixelated;image-rendering:crisp-edges;border:1px solid #bbb;cursor:crosshair;touch-action:none;background:#fff}
 .row{display:flex;flex-wrap:wrap;gap:.4em 1.2em;align-items:center;margin:.5em 0}
 button{font:inherit;padding:.2em .8em}
-.note{color:#555;font-size:.85em;max-width:44em}"""
+.note{color:#555;font-size:.85em;max-width:44em}"""  # noqa: E501
 "The page's style sheet."
 
 def _b64(b: bytes) -> str: return base64.b64encode(b).decode('ascii')
 
 def describe(model: NCA) -> str:
     "One line on the model's architecture, for the page."
-    return (f"{model.channels} channels ({model.n_visible} visible), hidden {model.hidden}, perception {', '.join(model.perception)}"
+    return (f"{model.channels} channels ({model.n_visible} visible), hidden {model.hidden}, perception "
+            f"{', '.join(model.perception)}"
             + (f" + {model.learned_filters} learned filters" if model.learned_filters else '')
             + f", {model.padding} padding, fire rate {model.fire_rate:g}, "
             + (f"alive masking at {model.alive_threshold:g}" if model.alive_masking else 'no alive masking')
             + f", {model.substeps} NCA step(s) per frame")
 
-def page_html(model: NCA, x0: torch.Tensor, kind: str = 'seed', half: bool = False, title: str | None = None) -> tuple[str, float]:
-    "The page running `model` from state `x0` (C, H, W) of kind `seed`, `soup` or `frame`, and the largest weight rounding error."
+def page_html(model: NCA, x0: torch.Tensor, kind: str = 'seed', half: bool = False,
+              title: str | None = None) -> tuple[str, float]:
+    ("The page running `model` from state `x0` (C, H, W) of kind `seed`, `soup` or `frame`, and the largest weight "
+        "rounding error.")
     C, H, W = x0.shape
     if C != model.channels: raise ValueError(f"the state has {C} channels but the model has {model.channels}")
-    if model.n_visible not in (1, 3, 4): raise ValueError(f"the page shows 1, 3 or 4 visible channels (as to_rgb), not {model.n_visible}")
+    if model.n_visible not in (1, 3, 4):
+        raise ValueError(f"the page shows 1, 3 or 4 visible channels (as to_rgb), not {model.n_visible}")
     buf, offs, err = pack_weights(model, half)
-    taps = [[[3 * i + j, float(KERNELS[n][i, j])] for i in range(3) for j in range(3) if KERNELS[n][i, j] != 0] for n in model.perception]
+    taps = [[[3 * i + j, float(KERNELS[n][i, j])] for i in range(3) for j in range(3) if KERNELS[n][i,
+        j] != 0] for n in model.perception]
     cfg = dict(model.config, H=H, W=W, taps=taps, weights=offs, dtype='float16' if half else 'float32',
                init='seed' if kind == 'seed' else 'state', max_weight_error=err)
-    # the seed is made in the page; any other first state is stored as its visible channels (the hidden ones follow as in init_state)
-    init = '' if kind == 'seed' else (f'<script type="application/octet-stream" id="nca-init">'
-                                      f'{_b64(x0[:model.n_visible].permute(1, 2, 0).contiguous().numpy().astype("<f4").tobytes())}</script>\n')
+    # the seed is made in the page; any other first state is stored as its visible channels (the hidden ones follow as
+    # in init_state)
+    init = (
+        ''
+        if kind == 'seed'
+        else (
+            f'<script type="application/octet-stream" id="nca-init">'
+            f'{_b64(x0[: model.n_visible].permute(1, 2, 0).contiguous().numpy().astype("<f4").tobytes())}</script>\n'
+        )
+    )
     title = html.escape(title or 'A live Neural Cellular Automaton')
     scale = max(1, 512 // max(H, W))
     start = dict(seed='the seed', soup='a random state', frame='a frame')[kind]
-    wnote = f'float16 weights: the largest rounding error of a weight is {err:.3g}.' if half else 'float32 weights as trained: no rounding error.'
-    cfg_json = json.dumps(cfg).replace('</', '<\\/')                      # JSON inside <script>: no '</' may end it early
+    wnote = f'float16 weights: the largest rounding error of a weight is {err:.3g}.' if half else ('float32 weights as '
+        'trained: no rounding error.')
+    cfg_json = json.dumps(cfg).replace('</', '<\\/')  # JSON inside <script>: no '</' may end it early
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>{PAGE_CSS}</style></head><body>
@@ -150,11 +173,13 @@ def page_html(model: NCA, x0: torch.Tensor, kind: str = 'seed', half: bool = Fal
 <script type="application/octet-stream" id="nca-weights">{_b64(buf)}</script>
 {init}<script>{engine_js()}</script>
 </body></html>
-"""
+"""  # noqa: E501
     return page, err
 
-def export_web(model: NCA, out, init=None, size=None, half: bool = False, title: str | None = None, frame: int = 0, seed: int = 0) -> Path:
-    "Write one self-contained HTML page that runs `model` live (from frame `frame` of `init`, else the seed or a random state); prints the weights' rounding error."
+def export_web(model: NCA, out, init=None, size=None, half: bool = False, title: str | None = None, frame: int = 0,
+               seed: int = 0) -> Path:
+    ("Write one self-contained HTML page that runs `model` live (from frame `frame` of `init`, else the seed or a "
+        "random state); prints the weights' rounding error.")
     out = Path(out)
     if out.suffix.lower() not in ('.html', '.htm'): raise ValueError(f"{out}: the page must be an .html file")
     x0, kind = initial_state(model, init, frame, size, seed)
@@ -175,18 +200,24 @@ def _parse_size(s: str) -> tuple[int, int]:
 
 def web_main(argv) -> int:
     "nca-nb export-web: write one self-contained HTML page that runs a model live in the browser."
-    p = argparse.ArgumentParser(prog='nca-nb export-web', description='Write one self-contained HTML page that runs MODEL live; open it from disk in any browser.')
+    p = argparse.ArgumentParser(prog='nca-nb export-web',
+                                description='Write one self-contained HTML page that runs MODEL live; open it from '
+                                            'disk in any browser.')
     p.add_argument('model', help='model file (.safetensors)')
     p.add_argument('--out', required=True, help='the page to write (.html)')
-    p.add_argument('--init', help='frames to start from (any frames format or a trajectory .npz); default: the seed, or a random state')
+    p.add_argument('--init',
+                   help='frames to start from (any frames format or a trajectory .npz); default: the seed, or a random '
+                        'state')
     p.add_argument('--frame', type=int, default=0, help='which frame of --init to start from (default 0)')
     p.add_argument('--size', help="the grid H,W (default: a Growing NCA's training grid, the frame's size, else 64,64)")
-    p.add_argument('--half', action='store_true', help='embed float16 weights: a smaller page, the rounding error printed')
+    p.add_argument('--half', action='store_true',
+                   help='embed float16 weights: a smaller page, the rounding error printed')
     p.add_argument('--title', help='the page title (default: the model file name)')
     a = p.parse_args(argv)
     size = None if a.size is None else _parse_size(a.size)
     if a.frame != 0 and a.init is None: raise ValueError("--frame needs --init")
-    if Path(a.out).suffix.lower() not in ('.html', '.htm'): raise ValueError(f"--out {a.out}: the page must be an .html file")
+    if Path(a.out).suffix.lower() not in ('.html', '.htm'):
+        raise ValueError(f"--out {a.out}: the page must be an .html file")
     model = load_model(a.model)
     export_web(model, a.out, init=a.init, size=size, half=a.half, title=a.title or Path(a.model).stem, frame=a.frame)
     return 0

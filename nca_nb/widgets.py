@@ -23,17 +23,21 @@ __all__ = ['CMAPS', 'as_frames', 'channel_views', 'channel_ranges', 'view_rgb', 
 
 # %% ../nbs/12_widgets.ipynb #35265ad1
 def as_frames(x, n_visible: int | None = None) -> tuple[torch.Tensor, int]:
-    "Frames `(T, C, H, W)` float32 on the CPU and their `n_visible`, from a `Trajectory`, a `(T, C, H, W)` array or a rollout's `(T, 1, C, H, W)`."
+    ("Frames `(T, C, H, W)` float32 on the CPU and their `n_visible`, from a `Trajectory`, a `(T, C, H, W)` array or a "
+        "rollout's `(T, 1, C, H, W)`.")
     if isinstance(x, Trajectory): x, n_visible = x.frames, x.n_visible if n_visible is None else n_visible
     f = (x if torch.is_tensor(x) else torch.as_tensor(np.asarray(x))).detach().float().cpu()
     if f.ndim == 5:
-        if f.shape[1] != 1: raise ValueError(f"rollout frames hold a batch of {f.shape[1]}; pass one sample, e.g. frames[:, 0]")
+        if f.shape[1] != 1:
+            raise ValueError(f"rollout frames hold a batch of {f.shape[1]}; pass one sample, e.g. frames[:, 0]")
         f = f[:, 0]
-    if f.ndim != 4 or len(f) == 0: raise ValueError(f"frames must be (T, C, H, W) with T >= 1, got shape {tuple(f.shape)}")
+    if f.ndim != 4 or len(f) == 0:
+        raise ValueError(f"frames must be (T, C, H, W) with T >= 1, got shape {tuple(f.shape)}")
     if n_visible is None and f.shape[1] not in (1, 3, 4):
         raise ValueError(f"frames have {f.shape[1]} channels: say how many are visible (n_visible=1, 3 or 4)")
     nv = f.shape[1] if n_visible is None else int(n_visible)
-    if nv not in (1, 3, 4) or nv > f.shape[1]: raise ValueError(f"n_visible must be 1, 3 or 4 and at most C={f.shape[1]}, not {nv}")
+    if nv not in (1, 3, 4) or nv > f.shape[1]:
+        raise ValueError(f"n_visible must be 1, 3 or 4 and at most C={f.shape[1]}, not {nv}")
     return f, nv
 
 # %% ../nbs/12_widgets.ipynb #6febb7c8
@@ -41,13 +45,15 @@ CMAPS = ('viridis', 'magma', 'inferno', 'coolwarm', 'gray')
 "The colour maps offered for a single channel."
 
 def channel_views(channels: int, n_visible: int) -> list[str]:
-    "View names for a state: `RGB`, `alpha` (RGBA states), `hidden a-b` triplets as RGB, then `channel k` for each channel."
+    ("View names for a state: `RGB`, `alpha` (RGBA states), `hidden a-b` triplets as RGB, then `channel k` for each "
+        "channel.")
     views = ['RGB'] + (['alpha'] if n_visible == 4 else [])
     views += [f'hidden {a}-{min(a + 2, channels - 1)}' for a in range(n_visible, channels, 3)]
     return views + [f'channel {c}' for c in range(channels)]
 
 def channel_ranges(frames: torch.Tensor, n_visible: int) -> tuple[torch.Tensor, torch.Tensor]:
-    "Per-channel display ranges `lo, hi` `(C,)` for frames `(T, C, H, W)`: [0, 1] for visible channels, [-s, s] for hidden ones."
+    ("Per-channel display ranges `lo, hi` `(C,)` for frames `(T, C, H, W)`: [0, 1] for visible channels, [-s, s] for "
+        "hidden ones.")
     C = frames.shape[1]
     lo, hi = torch.zeros(C), torch.ones(C)
     for c in range(n_visible, C):
@@ -61,8 +67,10 @@ def _scaled(x: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor) -> torch.Tensor
     "Channels `x` (c, H, W) mapped to [0, 1] by their ranges `lo`, `hi` (c,)."
     return ((x - lo[:, None, None]) / (hi - lo).clamp_min(1e-8)[:, None, None]).clamp(0, 1)
 
-def view_rgb(frame: torch.Tensor, view: str = 'RGB', n_visible: int = 4, lo=None, hi=None, cmap: str = 'viridis') -> np.ndarray:
-    "One state `(C, H, W)` as an `(H, W, 3)` uint8 image in the named view (see `channel_views`), hidden channels scaled by `channel_ranges`."
+def view_rgb(frame: torch.Tensor, view: str = 'RGB', n_visible: int = 4, lo=None, hi=None,
+             cmap: str = 'viridis') -> np.ndarray:
+    ("One state `(C, H, W)` as an `(H, W, 3)` uint8 image in the named view (see `channel_views`), hidden channels "
+        "scaled by `channel_ranges`.")
     C = frame.shape[0]
     if lo is None and view.startswith(('hidden ', 'channel ')): lo, hi = channel_ranges(frame[None], n_visible)
     if view == 'RGB': rgb = to_rgb(frame, n_visible)
@@ -105,10 +113,12 @@ s.addEventListener('input', function(){show(s.value);});
 b.addEventListener('click', function(){
   if(timer){clearInterval(timer); timer=null; b.textContent='\\u25B6 Play'; return;}
   b.textContent='\\u275A\\u275A Pause'; timer=setInterval(function(){show((+s.value+1)%%F.length);}, ms);});
-})();"""
+})();"""  # noqa: E501
 
-def html_player(images, captions=None, scale: int = 4, fps: float = 8, title: str = '', max_bytes: int = 150_000) -> str:
-    "A self-contained HTML slider + Play button over `images` (a list of `(H, W, 3)` uint8), the PNGs embedded as base64 (at most about `max_bytes`)."
+def html_player(images, captions=None, scale: int = 4, fps: float = 8, title: str = '',
+                max_bytes: int = 150_000) -> str:
+    ("A self-contained HTML slider + Play button over `images` (a list of `(H, W, 3)` uint8), the PNGs embedded as "
+        "base64 (at most about `max_bytes`).")
     if not len(images): raise ValueError("html_player needs at least one image")
     frames = [base64.b64encode(png_bytes(im)).decode() for im in images]
     captions = [str(c) for c in (captions if captions is not None else range(len(images)))]
@@ -118,15 +128,20 @@ def html_player(images, captions=None, scale: int = 4, fps: float = 8, title: st
         frames, captions = [frames[i] for i in keep], [captions[i] for i in keep]
     pid = 'nca-player-' + hashlib.sha1(''.join(frames + captions + [title]).encode()).hexdigest()[:10]
     h, w = images[0].shape[:2]
-    js = _PLAYER_JS % dict(id=pid, frames=json.dumps(frames), captions=json.dumps(captions), ms=max(20, round(1000 / fps)))
-    head = f'<div class="nca-title" style="font-weight:600;margin-bottom:4px">{html.escape(title)}</div>' if title else ''
+    js = _PLAYER_JS % dict(id=pid, frames=json.dumps(frames), captions=json.dumps(captions),
+                           ms=max(20, round(1000 / fps)))
+    head = (
+        f'<div class="nca-title" style="font-weight:600;margin-bottom:4px">{html.escape(title)}</div>' if title else ''
+    )
     return (f'<div class="nca-player" id="{pid}" style="display:inline-block;margin:4px 0">{head}'
             f'<img src="data:image/png;base64,{frames[0]}" data-frame="0" width="{w * scale}" height="{h * scale}" '
-            f'alt="{html.escape(title or "rollout")}: frame slider" style="image-rendering:pixelated;image-rendering:crisp-edges;display:block">'
+            f'alt="{html.escape(title or "rollout")}: frame slider" '
+            f'style="image-rendering:pixelated;image-rendering:crisp-edges;display:block">'
             f'<div style="display:flex;align-items:center;gap:8px;margin-top:4px">'
             f'<button type="button" style="min-width:6em">&#9654; Play</button>'
             f'<input type="range" min="0" max="{len(frames) - 1}" value="0" step="1" aria-label="frame" style="flex:1">'
-            f'<span class="nca-caption" style="font-family:monospace;white-space:pre">{html.escape(captions[0])}</span></div>'
+            f'<span class="nca-caption" '
+            f'style="font-family:monospace;white-space:pre">{html.escape(captions[0])}</span></div>'
             f'<script>{js}</script></div>')
 
 # %% ../nbs/12_widgets.ipynb #153c72f2
@@ -144,7 +159,8 @@ class Viewer:
     def static_html(self, max_frames: int = 32, fps: float = 8, max_bytes: int = 150_000) -> str:
         "The self-contained HTML player over (at most `max_frames` of) this viewer's frames in its current view."
         ks = frame_indices(self.slider.max + 1, max_frames)
-        return html_player([self.render(k) for k in ks], [self.caption(k) for k in ks], self.scale, fps, self.title, max_bytes)
+        return html_player([self.render(k) for k in ks], [self.caption(k) for k in ks], self.scale, fps, self.title,
+                           max_bytes)
 
     def caption(self, k: int) -> str: return f'step {k}'
 
@@ -178,14 +194,16 @@ def _picture() -> W.Image:
 
 def _controls(T: int, fps: float):
     "A frame slider and a Play button linked in the browser (so playing costs the kernel one redraw per frame)."
-    slider = W.IntSlider(value=0, min=0, max=T - 1, description='step', continuous_update=True, layout=W.Layout(width='360px'))
+    slider = W.IntSlider(value=0, min=0, max=T - 1, description='step', continuous_update=True,
+                         layout=W.Layout(width='360px'))
     play = W.Play(value=0, min=0, max=T - 1, interval=max(20, round(1000 / fps)), description='play')
     W.jslink((play, 'value'), (slider, 'value'))
     return slider, play
 
 # %% ../nbs/12_widgets.ipynb #653dbf92
 class FramePlayer(Viewer):
-    "Slider + Play button + channel-view selector over frames `(T, C, H, W)`, a rollout's `(T, 1, C, H, W)`, or a `Trajectory`."
+    ("Slider + Play button + channel-view selector over frames `(T, C, H, W)`, a rollout's `(T, 1, C, H, W)`, or a "
+        "`Trajectory`.")
     def __init__(self, frames, n_visible: int | None = None, view: str = 'RGB', cmap: str = 'viridis',
                  scale: int | None = None, fps: float = 10, title: str = ''):
         self.frames, self.n_visible = as_frames(frames, n_visible)
@@ -208,7 +226,8 @@ class FramePlayer(Viewer):
 
 # %% ../nbs/12_widgets.ipynb #4a9098f8
 def measure_latency(viewer: Viewer, moves: int = 40) -> dict:
-    "Milliseconds per slider move (render + PNG encode + assign to the image widget) over `moves` moves: wall-clock median and max, CPU-time median, PNG size."
+    ("Milliseconds per slider move (render + PNG encode + assign to the image widget) over `moves` moves: wall-clock "
+        "median and max, CPU-time median, PNG size.")
     s = viewer.slider; wall, cpu = [], []
     for i in range(moves):
         k = (s.value + 1 + i * 7) % (s.max + 1)
@@ -246,7 +265,9 @@ class CompareViewer(Viewer):
         self.learned, _ = as_frames(learned, self.n_visible)
         T = min(len(self.truth), len(self.learned))
         self.truth, self.learned = self.truth[:T], self.learned[:T]
-        if self.truth.shape[-2:] != self.learned.shape[-2:]: raise ValueError(f"truth frames are {tuple(self.truth.shape[-2:])} but learned are {tuple(self.learned.shape[-2:])}")
+        if self.truth.shape[-2:] != self.learned.shape[-2:]:
+            raise ValueError(f"truth frames are {tuple(self.truth.shape[-2:])} but learned are "
+                             f"{tuple(self.learned.shape[-2:])}")
         nv, (H, Wd) = self.n_visible, self.truth.shape[-2:]
         self.scale, self.title = scale or auto_scale(H, Wd, 160), title   # three panels and the controls fit a notebook
         self.errors = step_errors(self.truth, self.learned, nv)
@@ -268,7 +289,8 @@ class CompareViewer(Viewer):
         v, nv = self.view.value, self.n_visible
         t = view_rgb(self.truth[k, :nv], v, nv, self.lo, self.hi, self.cmap.value)
         l = view_rgb(self.learned[k, :nv], v, nv, self.lo, self.hi, self.cmap.value)
-        d = (matplotlib.colormaps['magma'](self.diff[k].numpy() / self.diff_max)[..., :3] * 255).round().astype(np.uint8)
+        d = (matplotlib.colormaps['magma'](self.diff[k].numpy() / self.diff_max)[...,
+            :3] * 255).round().astype(np.uint8)
         return t, l, d
 
     def render(self, k: int) -> np.ndarray:
@@ -283,7 +305,8 @@ class CompareViewer(Viewer):
         k = self.slider.value
         super()._redraw()
         set_png(self.curve, error_curve(self.errors.numpy(), k))
-        self.label.value = f'<code>{self.caption(k)}</code> (visible channels; max over the rollout {self.errors.max():.4f})'
+        self.label.value = (f'<code>{self.caption(k)}</code> (visible channels; max over the rollout '
+            f'{self.errors.max():.4f})')
 
 # %% ../nbs/12_widgets.ipynb #bf7ad8bd
 def _draw_disc(rgb: np.ndarray, scale: int, cx: float, cy: float, r: float) -> np.ndarray:
@@ -296,7 +319,8 @@ def _draw_disc(rgb: np.ndarray, scale: int, cx: float, cy: float, r: float) -> n
     return np.asarray(im)
 
 class DamageViewer(FramePlayer):
-    "A live model's rollout with a damage control: a disc (x, y, radius sliders) and a button that damages the current state and reruns."
+    ("A live model's rollout with a damage control: a disc (x, y, radius sliders) and a button that damages the "
+        "current state and reruns.")
     def __init__(self, model: NCA, x0: torch.Tensor, steps: int = 64, seed: int = 0, view: str = 'RGB',
                  scale: int | None = None, fps: float = 10, title: str = 'live model'):
         self.model, self.steps, self.seed = model.eval(), steps, seed
@@ -314,7 +338,8 @@ class DamageViewer(FramePlayer):
     def _panel(self) -> list: return super()._panel() + [self.cx, self.cy, self.r, self.button]
 
     def damage_and_rerun(self):
-        "Damage the state at the slider's step with the current disc, rerun the model from it, and replace the frames after it."
+        ("Damage the state at the slider's step with the current disc, rerun the model from it, and replace the frames "
+            "after it.")
         k, b = self.slider.value, self.button
         b.disabled, b.description = True, self.BUSY    # seconds of work: say so, and take no second click
         try:
@@ -327,7 +352,8 @@ class DamageViewer(FramePlayer):
         finally: b.disabled, b.description = False, self.IDLE
 
     def rerun_seed(self, k: int) -> int:
-        "The seed of a rerun from step `k`: a function of the viewer's seed and `k` only, so the same clicks give the same rollout."
+        ("The seed of a rerun from step `k`: a function of the viewer's seed and `k` only, so the same clicks give the "
+            "same rollout.")
         return self.seed * 100003 + k + 1
 
     def _redraw(self, *_):
