@@ -13,6 +13,8 @@ import numpy as np, torch
 from nca_nb.core import load_model, atomic_write, data_dir
 from nca_nb.life import read_rle, place, life_run
 from nca_nb.rule import recover_rule, rollout_margin
+from nca_nb.train import RECIPES, infer_defaults
+from nca_nb.trajectory import Trajectory
 
 DATA = data_dir()
 UNSEEN = {'R-pentomino': 'b2o$2o$bo!', 'acorn': 'bo5b$3bo3b$2o2b3o!', 'LWSS': 'bo2bo$o4b$o3bo$4o!', 'diehard': '6bob$2o6b$bo3b3o!'}
@@ -41,6 +43,11 @@ def fit_once(seed: int, fit_args: list, steps: int) -> dict:
     return dict(seconds=round(seconds, 1), rule_read=reading and reading.rule, table_margin=reading and reading.margin, channels=model.channels,
                 exact=sum(c['first_wrong_step'] is None for c in cases.values()), cases=cases, validation=model.info.get('validation'))
 
+def binary_defaults() -> dict:
+    "What `nca-nb fit` does with binary frames and no options, in this version of the package: model defaults and recipe."
+    model = infer_defaults(Trajectory(torch.zeros(2, 1, 4, 4)))[0]
+    return dict(channels=model['channels'], hidden=model['hidden'], perception=model['perception'], **RECIPES['binary'])
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
@@ -52,8 +59,13 @@ if __name__ == '__main__':
     torch.set_num_threads(1)
     out = Path(a.out)
     res = json.loads(out.read_text()) if out.exists() else {}
-    runs = res.setdefault(a.variant, dict(fit_args=a.fit_args, steps=a.steps, runs={}))
-    if (runs['fit_args'], runs['steps']) != (a.fit_args, a.steps): raise SystemExit(f"{out}: variant {a.variant!r} was made with {runs['fit_args']!r}, {runs['steps']} steps")
+    made_with = json.loads(json.dumps(binary_defaults()))
+    runs = res.setdefault(a.variant, dict(fit_args=a.fit_args, steps=a.steps, made_with=made_with, runs={}))
+    if (runs['fit_args'], runs['steps']) != (a.fit_args, a.steps):
+        raise SystemExit(f"{out}: variant {a.variant!r} was made with {runs['fit_args']!r}, {runs['steps']} steps")
+    if runs.get('made_with') != made_with:                                  # the package's defaults changed since
+        raise SystemExit(f"{out}: variant {a.variant!r} was made when the defaults were {runs.get('made_with')}, now {made_with}: "
+                         "use another --variant or --out")
     for s in a.seeds:
         if str(s) in runs['runs']: continue
         runs['runs'][str(s)] = r = fit_once(s, shlex.split(a.fit_args), a.steps)
