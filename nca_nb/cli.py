@@ -58,7 +58,7 @@ def _out_of_memory(e: BaseException) -> str | None:
                               else '') + ': use smaller frames, fewer steps or a smaller --batch/--crop'
 
 def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `nca-nb` console script."
+    "Run the subcommand `argv` names and return its exit code (a user error: one line and 2)."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         print(_usage(), end=''); return 0
@@ -79,17 +79,22 @@ def _in_process_group() -> bool:
     return dist is not None and dist.is_available() and dist.is_initialized()
 
 def console_main() -> None:
-    ("The `nca-nb` console script: `main`; under torchrun it leaves the process group and exits at once with `main`'s "
-        "code.")
+    "The `nca-nb` console script: `main`, and under torchrun an exit that keeps its code."
     try: code = main()
-    except BaseException:
+    except SystemExit as e:                                 # argparse, or SystemExit(message)
+        if not _in_process_group(): raise
+        if isinstance(e.code, str): print(e.code, file=sys.stderr)
+        code = e.code if isinstance(e.code, int) else int(e.code is not None)
+    except Exception:
         if not _in_process_group(): raise
         traceback.print_exc(); code = 1
-    if _in_process_group():  # a process that exits with gloo's or nccl's threads alive can abort in
+    if _in_process_group():
+        # A process that exits with gloo's or nccl's threads alive can abort in its shutdown (SIGABRT: 'terminate
+        # called without an active exception') and lose its exit code: leave the group, then skip the interpreter's
+        # teardown (atexit handlers included).
         with contextlib.suppress(Exception): sys.modules['torch.distributed'].destroy_process_group()
-        # its shutdown (SIGABRT: 'terminate called without an active exception'),
         sys.stdout.flush(); sys.stderr.flush()
-        os._exit(code)                                  # losing its exit code: skip the interpreter's teardown
+        os._exit(code)
     sys.exit(code)
 
 def check_device(spec: str):

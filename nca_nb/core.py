@@ -641,7 +641,7 @@ def to_rgb(x: torch.Tensor, n_visible: int = 4) -> torch.Tensor:
 def show_frames(frames, n_visible: int = 4, titles=None, size: float = 1.6, axs=None):
     "Plot a row of states `(T, C, H, W)` (or a list of `(C, H, W)`) as RGB images."
     frames = [torch.as_tensor(f).detach().cpu() for f in frames]
-    import matplotlib.pyplot as plt  # here, so that importing the package needs no plotting backend
+    import matplotlib.pyplot as plt  # here: core itself needs no plotting backend
     if axs is None:
         _, axs = plt.subplots(1, len(frames), figsize=(size * len(frames), size), squeeze=False); axs = axs[0]
     for i, (ax, f) in enumerate(zip(axs, frames)):

@@ -22,7 +22,7 @@ from .cli import config_options
 from .trajectory import Trajectory
 
 # %% auto #0
-__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'GROWING', 'FULL_TRAINING', 'ACCEPT', 'MORPHO_PHASES', 'render_emoji', 'load_target',
+__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'FULL_TRAINING', 'GROWING', 'ACCEPT', 'MORPHO_PHASES', 'render_emoji', 'load_target',
            'pad_target', 'GrowingConfig', 'growing_loss', 'new_growing_model', 'PoolSampler', 'growing_info',
            'write_run_files', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
            'model_from_checkpoint', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing',
@@ -63,6 +63,9 @@ def pad_target(t: torch.Tensor, pad: int = 16) -> torch.Tensor:
     return F.pad(t, (pad, pad, pad, pad))
 
 # %% ../nbs/06_morpho.ipynb #6861999f
+FULL_TRAINING = 8000
+"Iterations of the original Growing NCA training: a run of fewer is under-trained."
+
 @dataclass
 class GrowingConfig:
     "The training configuration of the original regenerating experiment, with its target and seed."
@@ -231,9 +234,6 @@ def _growing_config(ck: dict | None, target: str, seed: int | None, overrides: d
              v in overrides.items() if v is not None} | {'target': target} | ({} if seed is None else {'seed': seed})
     return GrowingConfig(**(saved | given))
 
-FULL_TRAINING = 8000
-"Iterations of the original Growing NCA training: a run of fewer is under-trained."
-
 def train_growing(out, target: str = 'fox', iters: int = FULL_TRAINING, seed: int | None = None,
                   checkpoint_every: int = 25,
                   progress: bool = True, verbose: bool = True, device=None, max_seconds: float | None = None,
@@ -385,8 +385,8 @@ MORPHO_PHASES = {'grow': 200, 'stable': 200, 'regen': 200}
 "Phase name -> default number of recorded steps."
 
 def simulate_morpho(target: str = 'fox', phase: str = 'grow', steps: int | None = None, seed: int = 0,
-                    warmup: int = 300, radius: float = 0.3, model: NCA | None = None, centre=(0., 0.),
-                    channels: str = 'visible') -> Trajectory:
+                    warmup: int = 300, radius: float = STANDARD_DAMAGE[2], model: NCA | None = None,
+                    centre=STANDARD_DAMAGE[:2], channels: str = 'visible') -> Trajectory:
     ("A `Trajectory` (system 'morpho') of the shipped `target` model in `phase` grow, stable or regen: RGBA frames, or "
         "with `channels='all'` the full state (RGBA visible).")
     if phase not in MORPHO_PHASES:

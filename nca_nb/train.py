@@ -584,8 +584,8 @@ def infer_defaults(trajectories) -> tuple[dict, dict]:
         why = dict(n_visible=f'{nv} channel(s) per frame',
                    channels='binary frames: a Life-like CA is Markov in what is seen, and single-step training never '
                             'shows a hidden state, so none',
-                   hidden='binary frames: a lookup of (cell, neighbour count); 128 units reach the exact rule from '
-                          'more seeds than 64',
+                   hidden='binary frames: a lookup of (cell, neighbour count), with room to spare (15_rule '
+                          'measures this recipe over seeds)',
                    perception='binary frames: a cell must count its neighbours; identity + Moore sum gives (state, '
                               'count) directly (identity + Sobel cannot count)',
                    padding='binary frames: a CA on a torus (the usual Life convention; override with --padding zeros '
@@ -697,14 +697,14 @@ RECIPES = {
     'binary': dict(regime='single', iters=6000, batch=16, crop=24, lr=5e-3, lr_drop=(0.7, 0.1), noise=0.15),
     'general': dict(regime='multi', iters=1000, batch=8, crop=None, lr=2e-3, lr_drop=(0.5, 0.1), noise=0.),
 }
-("Training defaults of `nca-nb fit` by kind of data: binary frames get the recipe of `nca-nb demo`, everything else "
+("Training defaults of `nca-nb fit` by kind of data: binary frames get single-step training on noisy starts, everything else "
     "the general one.")
 
 _RECIPE_WHY = {
     'binary': ("binary frames: single-step on noise-perturbed starts (nca-nb demo's recipe, twice its iterations): "
                "Life exactly on unseen patterns",
                dict(regime='a deterministic rule is fixed by its pairs t → t+1',
-                    iters="enough for unseen patterns to stay exact from most seeds (15_rule)", batch="the demo's",
+                    iters="the recipe's budget (15_rule measures how often it stays exact)", batch="the demo's",
                     crop="the demo's: random 24×24 windows", lr="the demo's",
                     lr_drop="the demo's: ×0.1 at 70 % of the iterations",
                     noise='noisy starts teach the model to pull its own drifting states back, so long rollouts stay '

@@ -13,7 +13,7 @@ import ipywidgets as W
 import matplotlib
 from PIL import Image, ImageDraw
 from IPython.display import HTML, display
-from .core import NCA, damage, to_rgb
+from .core import NCA, damage, to_rgb, STANDARD_DAMAGE
 from .trajectory import Trajectory
 
 # %% auto #0
@@ -326,9 +326,10 @@ class DamageViewer(FramePlayer):
         self.model, self.steps, self.seed = model.eval(), steps, seed
         self.damages = []
         frames = model.rollout(x0[:1], steps, frames=True, seed=seed)
-        self.cx = W.FloatSlider(value=0., min=-1, max=1, step=0.05, description='x')
-        self.cy = W.FloatSlider(value=0., min=-1, max=1, step=0.05, description='y')
-        self.r = W.FloatSlider(value=0.3, min=0.05, max=1, step=0.05, description='radius')
+        cx, cy, r = STANDARD_DAMAGE                    # the sliders start at the standard damage
+        self.cx = W.FloatSlider(value=cx, min=-1, max=1, step=0.05, description='x')
+        self.cy = W.FloatSlider(value=cy, min=-1, max=1, step=0.05, description='y')
+        self.r = W.FloatSlider(value=r, min=0.05, max=1, step=0.05, description='radius')
         self.button = W.Button(description=self.IDLE, button_style='danger', icon='scissors')
         super().__init__(frames, model.n_visible, view, scale=scale, fps=fps, title=title)
         for w in (self.cx, self.cy, self.r): w.observe(self._redraw, 'value')

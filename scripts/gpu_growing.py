@@ -33,6 +33,7 @@ A run resumed on another device continues the same training with another random 
 """  # noqa: E501
 import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
+from nca_nb.morpho import FULL_TRAINING
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = 'from nca_nb.cli import console_main; console_main()'  # main(sys.argv[1:]), and under torchrun a clean exit
@@ -63,8 +64,8 @@ def main(argv=None) -> int:
                    help='folder for what comes back: growing-{t}/checkpoint.safetensors, metrics.json')
     p.add_argument('--minutes', type=float, default=7.,
                    help='training time of each run (they run at the same time; default 7)')
-    p.add_argument('--iters', type=int, default=8000,
-                   help='stop earlier when this many iterations are done (default 8000)')
+    p.add_argument('--iters', type=int, default=FULL_TRAINING,
+                   help=f'stop earlier when this many iterations are done (default {FULL_TRAINING})')
     p.add_argument('--device', default='cuda')
     p.add_argument('--targets', nargs='+', default=['fox', 'cat'])
     p.add_argument('--start', default=str(ROOT / 'checkpoints'),

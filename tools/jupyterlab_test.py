@@ -42,7 +42,8 @@ CELLS = [
     """import torch
 torch.set_num_threads(1); torch.set_grad_enabled(False)
 from nca_nb.core import load_model, seed_state
-from nca_nb.morpho import load_growing, grid_size, data_dir
+from nca_nb.core import data_dir
+from nca_nb.morpho import load_growing, grid_size
 from nca_nb.life import simulate_life
 import nca_nb.widgets as nw""",
     """if BREAK == 'freeze':    # every PNG after the first of its size is that first one: the pictures never change
