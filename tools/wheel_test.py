@@ -66,10 +66,11 @@ def check_contents(whl: Path, sdist: Path | None):
 def torch_links(folder: Path) -> str:
     "A folder of links to this Python's torch distribution (its top-level entries and dist-info); torch's version."
     d = md.distribution('torch')
-    if d.files is None: raise Failed("this Python's torch lists no files (not installed by pip?): it cannot be linked into a venv")
+    if d.files is None:
+        raise Failed("this Python's torch lists no files (not installed by pip?): it cannot be linked into a venv")
     if cuda := [r for r in d.requires or [] if r.lower().startswith('nvidia')]:   # a CUDA build: pip would fetch GBs
-        raise Failed(f"this torch ({d.version}) is a CUDA build that needs {len(cuda)} nvidia-* packages, which pip would "
-                     "download into the fresh venv; run this test with a CPU torch (see README, Installing)")
+        raise Failed(f"this torch ({d.version}) is a CUDA build that needs {len(cuda)} nvidia-* packages, which pip "
+                     "would download into the fresh venv; run this test with a CPU torch (see README, Installing)")
     top = {Path(str(f)).parts[0] for f in d.files if not str(f).startswith('..')}
     site = Path(d.locate_file(''))
     folder.mkdir()
