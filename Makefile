@@ -23,6 +23,7 @@ wheel-test: setup
 
 test: setup
 	$(V)/ruff check nca_nb scripts tools bench
+	$(V)/ruff check --select E501 nbs
 	$(V)/python tools/test_nbs.py
 
 slow: setup

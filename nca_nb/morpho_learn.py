@@ -29,26 +29,33 @@ def weights_fingerprint(model: NCA) -> str:
     return fingerprint(*(p for k, v in sorted(model.state_dict().items()) for p in (k, v)))[:16]
 
 def learner_model(seed: int = 0) -> NCA:
-    "A fresh NCA with the ground truth's architecture (16 channels, RGBA visible, MLP 128, identity+Sobel, alive mask, fire rate 0.5), weights from `seed`."
+    ("A fresh NCA with the ground truth's architecture (16 channels, RGBA visible, MLP 128, identity+Sobel, alive "
+        "mask, fire rate 0.5), weights from `seed`.")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return NCA()
 
-def morpho_run(target: str, seed: int, steps: int = 400, grow: int | None = None, model: NCA | None = None, channels: str = 'visible') -> Trajectory:
-    "The ground truth from the seed for `steps` steps, phases `grow` (frames 0..grow-1, default the first half) and `stable` (the rest); RGBA or `channels='all'`."
+def morpho_run(target: str, seed: int, steps: int = 400, grow: int | None = None, model: NCA | None = None,
+               channels: str = 'visible') -> Trajectory:
+    ("The ground truth from the seed for `steps` steps, phases `grow` (frames 0..grow-1, default the first half) and "
+        "`stable` (the rest); RGBA or `channels='all'`.")
     grow = steps // 2 if grow is None else int(grow)
     tr = simulate_morpho(target, 'grow', steps=steps, seed=seed, model=model, channels=channels)
-    return Trajectory(tr.frames, 'morpho', dict(tr.params, phase='run'), seed=seed, phases=[('grow', 0, grow), ('stable', grow, steps + 1)], n_visible=4)
+    return Trajectory(tr.frames, 'morpho', dict(tr.params, phase='run'), seed=seed,
+                      phases=[('grow', 0, grow), ('stable', grow, steps + 1)], n_visible=4)
 
-def morpho_training_data(target: str, seeds=(0, 1), steps: int = 400, regen_steps: int = 200, model: NCA | None = None, warmup: int = 300,
+def morpho_training_data(target: str, seeds=(0, 1), steps: int = 400, regen_steps: int = 200, model: NCA | None = None,
+                         warmup: int = 300,
                          channels: str = 'visible') -> dict:
-    "`{name: Trajectory}`: a run (`grow` + `stable`) and an off-centre regeneration run (damaged at step `warmup`) per seed, from the shipped ground truth; RGBA, or the full state with `channels='all'`."
+    ("`{name: Trajectory}`: a run (`grow` + `stable`) and an off-centre regeneration run (damaged at step `warmup`) "
+        "per seed, from the shipped ground truth; RGBA, or the full state with `channels='all'`.")
     model = load_growing(target) if model is None else model
     out = {}
     for i, s in enumerate(seeds):
         out[f'run{s}'] = morpho_run(target, s, steps, model=model, channels=channels)
         cx, cy, r = TRAIN_DAMAGES[i % len(TRAIN_DAMAGES)]
-        out[f'regen{s}'] = simulate_morpho(target, 'regen', steps=regen_steps, seed=s, model=model, centre=(cx, cy), radius=r, warmup=warmup, channels=channels)
+        out[f'regen{s}'] = simulate_morpho(target, 'regen', steps=regen_steps, seed=s, model=model, centre=(cx, cy),
+                                           radius=r, warmup=warmup, channels=channels)
     return out
 
 def regen_links(data: dict) -> dict:
@@ -57,12 +64,14 @@ def regen_links(data: dict) -> dict:
     for k, tr in data.items():
         if not k.startswith('regen'): continue
         run, w = f'run{k[5:]}', tr.params['warmup']
-        if run not in data or len(data[run]) <= w: raise ValueError(f"{k} was damaged at step {w}: it needs a run {run!r} of more than {w} frames")
+        if run not in data or len(data[run]) <= w:
+            raise ValueError(f"{k} was damaged at step {w}: it needs a run {run!r} of more than {w} frames")
         out[k] = (run, w)
     return out
 
 def regime_data(data: dict, regime: str):
-    "What `fit` gets for `regime`: the runs alone (single, multi), or every stratum with the default growth-emphasised weights (stratified)."
+    ("What `fit` gets for `regime`: the runs alone (single, multi), or every stratum with the default "
+        "growth-emphasised weights (stratified).")
     if regime == 'stratified': return {k: (v, None) for k, v in data.items()}
     return [v for k, v in data.items() if k.startswith('run')]
 
@@ -78,7 +87,8 @@ def _snapshots(model: NCA, x: torch.Tensor, steps: int, at, g: torch.Generator) 
     return kept
 
 def _run_and_regen(model: NCA, x0: torch.Tensor, seed: int) -> tuple[dict, dict]:
-    "Snapshots of one rollout from `x0` (growth, stable steps) and of the regeneration after the standard damage at step 300."
+    ("Snapshots of one rollout from `x0` (growth, stable steps) and of the regeneration after the standard damage at "
+        "step 300.")
     g = torch.Generator().manual_seed(seed)
     run = _snapshots(model, x0, max(STABLE_STEPS), GROW_STEPS + STABLE_STEPS + (TARGET_AT,), g)
     hit = damage(run[TARGET_AT], *STANDARD_DAMAGE)
@@ -87,13 +97,15 @@ def _run_and_regen(model: NCA, x0: torch.Tensor, seed: int) -> tuple[dict, dict]
     return run, reg
 
 def healed(before: torch.Tensor, reg: dict, disc: torch.Tensor, after: int = 200) -> float:
-    "Fraction of the damage repaired `after` steps on: 1 − (RGBA error inside the disc to the undamaged state) / (the same just after the damage)."
+    ("Fraction of the damage repaired `after` steps on: 1 − (RGBA error inside the disc to the undamaged state) / (the "
+        "same just after the damage).")
     err = lambda x: (x[0, :4].clamp(0, 1) - before[0, :4].clamp(0, 1))[:, disc].pow(2).mean()
     e0 = err(reg[0])
     return float(1 - err(reg[after]) / e0) if e0 > 0 else 1.
 
 def evaluate_learned(model: NCA, target: str, seed: int = 0, truth: NCA | None = None) -> dict:
-    "Growth, stable, regeneration and target MSE of `model` against the ground truth of `target` (both run with `seed`)."
+    ("Growth, stable, regeneration and target MSE of `model` against the ground truth of `target` (both run with "
+        "`seed`).")
     truth = load_growing(target) if truth is None else truth
     H, tgt = grid_size(truth), training_target(truth, target)
     s0 = seed_state(H, H, truth.channels, 4)
@@ -104,15 +116,18 @@ def evaluate_learned(model: NCA, target: str, seed: int = 0, truth: NCA | None =
     m.update({f'stable_{t}': vs(ln_run[t], gt_run[t]) for t in STABLE_STEPS})
     m.update({f'regen_{t}': vs(ln_reg[t], gt_reg[t]) for t in REGEN_AFTER})
     disc = circle_mask(H, H, *STANDARD_DAMAGE)[0, 0]
-    m['healed_200'], m['truth_healed_200'] = healed(ln_run[TARGET_AT], ln_reg, disc), healed(gt_run[TARGET_AT], gt_reg, disc)
+    m['healed_200'], m['truth_healed_200'] = (healed(ln_run[TARGET_AT], ln_reg, disc),
+                                              healed(gt_run[TARGET_AT], gt_reg, disc))
     m[f'target_{TARGET_AT}'] = float(clipped_mse(ln_run[TARGET_AT], tgt)[0])
     m[f'truth_target_{TARGET_AT}'] = float(clipped_mse(gt_run[TARGET_AT], tgt)[0])
-    m[f'live_{TARGET_AT}'], m[f'truth_live_{TARGET_AT}'] = (int(live_cells(r[TARGET_AT])[0].sum()) for r in (ln_run, gt_run))
+    m[f'live_{TARGET_AT}'], m[f'truth_live_{TARGET_AT}'] = (int(live_cells(r[TARGET_AT])[0].sum())
+                                                            for r in (ln_run, gt_run))
     return m
 
 # %% ../nbs/14_morpho_learn.ipynb #b67af361
 STABLE_OK, REGEN_OK, FAIL_LONG, HEALED_OK, GREW_OK = 0.01, 0.02, 0.05, 0.5, 0.5
-"Thresholds of the verdicts: stable MSE, regeneration MSE, the long-term failure of a model, the fraction healed that counts as regrowing, and the fraction of the truth's live cells at step 300 that counts as grown."
+("Thresholds of the verdicts: stable MSE, regeneration MSE, the long-term failure of a model, the fraction healed that "
+    "counts as regrowing, and the fraction of the truth's live cells at step 300 that counts as grown.")
 
 def _verdict(checks: dict) -> str:
     "holds / partly / does not hold, from named boolean checks, with the checks spelled out."
@@ -124,21 +139,24 @@ def _grew(x: dict) -> bool: return x['live_300'] >= GREW_OK * x['truth_live_300'
 
 def _testable(models: dict) -> str | None:
     "`None` if every model in `{name: metrics}` grew the shape, else why a claim about them cannot be tested."
-    no = [f"{k} has {x['live_300']:.0f} live cells at step 300, the truth {x['truth_live_300']:.0f}" for k, x in models.items() if not _grew(x)]
+    no = [f"{k} has {x['live_300']:.0f} live cells at step 300, the truth {x['truth_live_300']:.0f}"
+          for k, x in models.items() if not _grew(x)]
     return f"not testable: {' and '.join(no)} (did not grow the shape)" if no else None
 
 def regime_verdicts(table: dict) -> dict:
     "Verdicts on the paper's §2 claims from `{regime: metrics}` of one target."
     s, m, z = table['single'], table['multi'], table['stratified']
     out = _claims(s, m, z)
-    for claim, needs in [('growth emphasis: stratified grows closer to the truth than multi-step', {'multi': m, 'stratified': z}),
+    for claim, needs in [('growth emphasis: stratified grows closer to the truth than multi-step',
+                          {'multi': m, 'stratified': z}),
                          ('multi-step has less detail than stratified', {'multi': m, 'stratified': z}),
                          ('multi-step does not regenerate', {'multi': m})]:
         out[claim] = _testable(needs) or out[claim]
     return out
 
 def _claims(s, m, z) -> dict:
-    "The verdicts as the figures of single `s`, multi `m` and stratified `z` give them, before asking whether they can be tested."
+    ("The verdicts as the figures of single `s`, multi `m` and stratified `z` give them, before asking whether they "
+        "can be tested.")
     return {
         'single-step fails over long rollouts': _verdict({
             f"single stable_1000 {s['stable_1000']:.3f} > {FAIL_LONG}": s['stable_1000'] > FAIL_LONG}),
@@ -146,9 +164,11 @@ def _claims(s, m, z) -> dict:
             f"multi stable_300 {m['stable_300']:.4f} <= {STABLE_OK}": m['stable_300'] <= STABLE_OK,
             f"multi stable_1000 {m['stable_1000']:.4f} <= {STABLE_OK}": m['stable_1000'] <= STABLE_OK}),
         'growth emphasis: stratified grows closer to the truth than multi-step': _verdict({
-            f"grow_{t} {z[f'grow_{t}']:.4f} < multi {m[f'grow_{t}']:.4f}": z[f'grow_{t}'] < m[f'grow_{t}'] for t in GROW_STEPS}),
+            f"grow_{t} {z[f'grow_{t}']:.4f} < multi {m[f'grow_{t}']:.4f}": z[f'grow_{t}'] < m[f'grow_{t}']
+                for t in GROW_STEPS}),
         'multi-step has less detail than stratified': _verdict({
-            f"multi target_300 {m['target_300']:.4f} > stratified {z['target_300']:.4f}": m['target_300'] > z['target_300']}),
+            f"multi target_300 {m['target_300']:.4f} > stratified {z['target_300']:.4f}":
+                m['target_300'] > z['target_300']}),
         'multi-step does not regenerate': _verdict({
             f"multi healed_200 {m['healed_200']:.2f} < {HEALED_OK}": m['healed_200'] < HEALED_OK}),
         'stratified grows, persists and regenerates': _verdict({
@@ -160,12 +180,14 @@ def _claims(s, m, z) -> dict:
 
 # %% ../nbs/14_morpho_learn.ipynb #5270ea99
 def seed_mean(runs: dict) -> dict:
-    "The metrics of `{seed: result}` (one target and regime of `morpho_learn_results.json`) averaged over the seeds that ran."
+    ("The metrics of `{seed: result}` (one target and regime of `morpho_learn_results.json`) averaged over the seeds "
+        "that ran.")
     return {k: float(np.mean([v['metrics'][k] for v in runs.values()])) for k in next(iter(runs.values()))['metrics']}
 
 # %% ../nbs/14_morpho_learn.ipynb #cc4c9f6d
 def strip_states(model: NCA, steps, seed: int = 0, damaged_at: int | None = None, after=(), size: int = 72) -> list:
-    "Clipped RGBA `(4, H, W)` of one rollout from the seed cell at `steps`; with `damaged_at`, also at `after` steps past the standard damage there."
+    ("Clipped RGBA `(4, H, W)` of one rollout from the seed cell at `steps`; with `damaged_at`, also at `after` steps "
+        "past the standard damage there.")
     x = init_state(seed_state(size, size, model.channels, 4)[:, :4], model)
     g = torch.Generator().manual_seed(seed)
     want = sorted(set(steps) | ({damaged_at} if damaged_at else set()))

@@ -31,10 +31,12 @@ def centre_and_count(nb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 def rule_nca(rule='B3/S23') -> NCA:
     "An NCA with hand-set weights that is exactly the Life-like `rule` on a torus (one channel, synchronous)."
     r = parse_rule(rule)
-    on = [float(n) for n in r.birth] + [n + 0.5 for n in r.survive]          # the values of s = n + c/2 that give a live cell
-    m = NCA(channels=1, n_visible=1, hidden=3 * len(on) + 1, perception='identity,moore', padding='circular', fire_rate=1., alive_masking=False)
+    on = [float(n) for n in r.birth] + [n + 0.5 for n in r.survive]  # the values of s = n + c/2 that give a live cell
+    m = NCA(channels=1, n_visible=1, hidden=3 * len(on) + 1, perception='identity,moore', padding='circular',
+            fire_rate=1., alive_masking=False)
     w1 = torch.tensor([[.5, 1.]] * (3 * len(on)) + [[1., 0.]])                # s for each bump unit, c for the last
-    b1 = torch.tensor([-(v + d) for v in on for d in (-.5, 0., .5)] + [0.])  # relu(s-v+½) - 2 relu(s-v) + relu(s-v-½): ½ at v, 0 elsewhere
+    # relu(s-v+½) - 2 relu(s-v) + relu(s-v-½): ½ at v, 0 elsewhere
+    b1 = torch.tensor([-(v + d) for v in on for d in (-.5, 0., .5)] + [0.])
     w2 = torch.tensor([2., -4., 2.] * len(on) + [-1.])
     with torch.no_grad():
         m.w1.weight.copy_(w1.view(-1, 2, 1, 1)); m.w1.bias.copy_(b1)
@@ -59,12 +61,17 @@ class RuleTable:
 
 def _check_binary_model(model: NCA) -> None:
     "One clear error for a model whose one step is not a function of a binary 3×3 neighbourhood."
-    if model.n_visible != 1: raise ValueError(f"a Life-like rule table needs a model of one visible channel, not {model.n_visible}")
-    if model.fire_rate < 1: raise ValueError(f"fire_rate {model.fire_rate} < 1: the model's step is random, so it has no rule table")
-    if model.substeps != 1: raise ValueError(f"{model.substeps} substeps per frame see beyond the 3×3 neighbourhood: no 512-entry rule table")
+    if model.n_visible != 1:
+        raise ValueError(f"a Life-like rule table needs a model of one visible channel, not {model.n_visible}")
+    if model.fire_rate < 1:
+        raise ValueError(f"fire_rate {model.fire_rate} < 1: the model's step is random, so it has no rule table")
+    if model.substeps != 1:
+        raise ValueError(f"{model.substeps} substeps per frame see beyond the 3×3 neighbourhood: no 512-entry rule "
+                         f"table")
 
 def rule_table(model: NCA, threshold: float = 0.5) -> RuleTable:
-    "Run `model` one step on each of the 512 binary 3×3 neighbourhoods (in a 5×5 dead grid); the centre's visible values."
+    ("Run `model` one step on each of the 512 binary 3×3 neighbourhoods (in a 5×5 dead grid); the centre's visible "
+        "values.")
     _check_binary_model(model)
     x = torch.zeros(512, model.channels, 5, 5, device=next(model.parameters()).device)
     x[:, 0, 1:4, 1:4] = neighbourhoods().to(x.device)
@@ -74,19 +81,24 @@ def rule_table(model: NCA, threshold: float = 0.5) -> RuleTable:
 # %% ../nbs/15_rule.ipynb #3fc9c176
 @dataclass
 class RuleReading:
-    "What `recover_rule` found: the rule string (None unless outer-totalistic), the margin, and the neighbourhoods that break it."
+    ("What `recover_rule` found: the rule string (None unless outer-totalistic), the margin, and the neighbourhoods "
+        "that break it.")
     rule: str | None
     margin: float
-    breaks: list = field(default_factory=list)   # (neighbourhood index, centre, count, live) that disagree with their group
+    # (neighbourhood index, centre, count, live) that disagree with their group
+    breaks: list = field(default_factory=list)
     threshold: float = 0.5
 
     def __str__(self):
         if self.margin < 0: return "no rule: some outputs are not finite"
-        if self.rule is None: return f"not outer-totalistic: {len(self.breaks)} of 512 neighbourhoods disagree with their (cell, count) group; margin {self.margin:.3g}"
+        if self.rule is None:
+            return (f"not outer-totalistic: {len(self.breaks)} of 512 neighbourhoods disagree with their (cell, count) "
+                    f"group; margin {self.margin:.3g}")
         return f"{self.rule} (margin {self.margin:.3g}: every output at least that far from {self.threshold})"
 
 def recover_rule(model: NCA, threshold: float = 0.5) -> RuleReading:
-    "The Life-like rule `model` implements, read off its `rule_table`, or the neighbourhoods that keep it from being one."
+    ("The Life-like rule `model` implements, read off its `rule_table`, or the neighbourhoods that keep it from being "
+        "one.")
     t = rule_table(model, threshold)
     c, n = centre_and_count(neighbourhoods())
     live, breaks, birth, survive = t.live, [], [], []
@@ -96,12 +108,14 @@ def recover_rule(model: NCA, threshold: float = 0.5) -> RuleReading:
             majority = bool(live[g].float().mean() > 0.5)
             breaks += [(int(i), state, k, bool(live[i])) for i in g if bool(live[i]) != majority]
             if majority: (survive if state else birth).append(k)
-    rule = None if breaks or t.margin < 0 else str(Rule(tuple(birth), tuple(survive)))   # a non-finite output is no rule
+    rule = None if breaks or t.margin < 0 else str(Rule(tuple(birth), tuple(survive)))  # a non-finite output is no rule
     return RuleReading(rule, t.margin, breaks, threshold)
 
 # %% ../nbs/15_rule.ipynb #574377f5
-def rollout_margin(model: NCA, x: torch.Tensor, steps: int, threshold: float = 0.5) -> tuple[torch.Tensor, torch.Tensor]:
-    "A continuous rollout of `steps` steps from binary `x` (B,1,H,W): the thresholded states `(steps, B, 1, H, W)` and each step's margin `(steps,)`."
+def rollout_margin(model: NCA, x: torch.Tensor, steps: int,
+                   threshold: float = 0.5) -> tuple[torch.Tensor, torch.Tensor]:
+    ("A continuous rollout of `steps` steps from binary `x` (B,1,H,W): the thresholded states `(steps, B, 1, H, W)` "
+        "and each step's margin `(steps,)`.")
     _check_binary_model(model)
     states, margins = [], []
     with torch.no_grad():
@@ -115,7 +129,9 @@ def rollout_margin(model: NCA, x: torch.Tensor, steps: int, threshold: float = 0
 # %% ../nbs/15_rule.ipynb #63968130
 def rule_main(argv) -> int:
     "nca-nb rule: print the Life-like rule a model file implements, and its margin."
-    p = argparse.ArgumentParser(prog='nca-nb rule', description='Read the Life-like rule (B.../S...) a binary model implements off all 512 neighbourhoods.')
+    p = argparse.ArgumentParser(prog='nca-nb rule',
+                                description='Read the Life-like rule (B.../S...) a binary model implements off all 512 '
+                                            'neighbourhoods.')
     p.add_argument('model', help='model file (.safetensors) of a one-channel, synchronous model')
     p.add_argument('--threshold', type=float, default=0.5, help='a cell is alive above this (default 0.5)')
     p.add_argument('--json', action='store_true', help='print one JSON object: rule, margin, breaks')
@@ -123,8 +139,10 @@ def rule_main(argv) -> int:
     m = load_model(a.model)
     try: r = recover_rule(m, a.threshold)
     except ValueError as e: raise ValueError(f"{a.model}: {e}") from None
-    note = '' if m.channels == 1 else f"one step from a frame (hidden channels at 0): the model's {m.channels - 1} hidden channel(s) may change later steps"
-    print(json.dumps(dict(rule=r.rule, margin=r.margin, threshold=r.threshold, breaks=r.breaks, note=note)) if a.json else f"{r}{'; ' + note if note else ''}")
+    note = '' if m.channels == 1 else (f"one step from a frame (hidden channels at 0): the model's {m.channels - 1} "
+                                       f"hidden channel(s) may change later steps")
+    print(json.dumps(dict(rule=r.rule, margin=r.margin, threshold=r.threshold, breaks=r.breaks, note=note))
+          if a.json else f"{r}{'; ' + note if note else ''}")
     return 0
 
 # %% ../nbs/15_rule.ipynb #5f3f1a50
@@ -136,7 +154,8 @@ def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return max(0., centre - half), min(1., centre + half)
 
 def pair_counts(frames: torch.Tensor) -> torch.Tensor:
-    "How often each (cell, live-neighbour count) pair is the input of a transition in binary frames `(T, 1, H, W)` on a torus: `(2, 9)`."
+    ("How often each (cell, live-neighbour count) pair is the input of a transition in binary frames `(T, 1, H, W)` on "
+        "a torus: `(2, 9)`.")
     x = frames[:-1, :1].float()
     n = sum(torch.roll(x, (dy, dx), (-2, -1)) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)
     return torch.stack([torch.bincount(n[x == c].long(), minlength=9)[:9] for c in (0., 1.)])

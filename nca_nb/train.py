@@ -697,8 +697,8 @@ RECIPES = {
     'binary': dict(regime='single', iters=6000, batch=16, crop=24, lr=5e-3, lr_drop=(0.7, 0.1), noise=0.15),
     'general': dict(regime='multi', iters=1000, batch=8, crop=None, lr=2e-3, lr_drop=(0.5, 0.1), noise=0.),
 }
-("Training defaults of `nca-nb fit` by kind of data: binary frames get single-step training on noisy starts, everything else "
-    "the general one.")
+("Training defaults of `nca-nb fit` by kind of data: binary frames get single-step training on noisy starts, "
+    "everything else the general one.")
 
 _RECIPE_WHY = {
     'binary': ("binary frames: single-step on noise-perturbed starts (nca-nb demo's recipe, twice its iterations): "
