@@ -6,7 +6,7 @@ Docs: https://nca-nb.github.io/nca_nb/cli.html.md"""
 
 # %% ../nbs/90_cli.ipynb #72b0b46c
 from __future__ import annotations
-import argparse, contextlib, dataclasses, importlib, importlib.util, inspect, io, json, os, platform, re, sys, \
+import argparse, contextlib, dataclasses, importlib, importlib.util, io, json, os, platform, re, sys, \
     traceback, typing
 
 # %% auto #0
@@ -140,10 +140,10 @@ def run_captured(argv: list[str]) -> tuple[int, str, str]:
 
 # %% ../nbs/90_cli.ipynb #8cf87aab
 def field_help(cls) -> dict:
-    "The trailing comment of each field of dataclass `cls`, by name (as docments reads function parameters)."
-    try: src = inspect.getsource(cls)
+    "The comment of each field of dataclass `cls` (after it or on the line above), by name: fastcore's docments."
+    from fastcore.docments import docments
+    try: return {k: v for k, v in docments(cls).items() if v and k != 'return'}
     except (OSError, TypeError): return {}
-    return {m[1]: m[2].strip() for m in re.finditer(r'^[ \t]+(\w+)\s*:[^#\n]*#\s*(.+)$', src, re.M)}
 
 def _option_type(t):
     "The argparse type of a field annotation: `int`, `float`, `str` (from `X | None` too), or None for a bool."

@@ -5,7 +5,7 @@ test it on four patterns it never saw (R-pentomino, acorn, LWSS, diehard) for 30
 continuous (no thresholding in the loop). Resumable: a (variant, seed) already in the results file is skipped.
 Writes nca_nb/data/life_fit_defaults.json, for nbs/15_rule.ipynb. The committed results were made by:
   python scripts/life_fit_defaults.py --seeds 0 1 2 3 4 5 6 7 8 9
-  python scripts/life_fit_defaults.py --seeds 0 1 2 3 4 5 6 7 8 9 --variant previous_defaults \
+  python scripts/life_fit_defaults.py --seeds 0 1 2 3 4 5 6 --variant previous_defaults \
 --fit-args "--channels 4 --hidden 64 --iters 3000"
 (the second: the defaults for binary frames before they became 1 channel, 128 units, 6000 iterations)."""
 import argparse, json, shlex, subprocess, sys, tempfile, time

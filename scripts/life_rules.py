@@ -73,8 +73,8 @@ if __name__ == '__main__':
     out = Path(a.out)
     res = json.loads(out.read_text()) if out.exists() else {}
     budget = dict(iters=a.iters, batch=16, crop=24, lr=5e-3, lr_drop=[0.7, 0.1],
-                  noise={k: v['noise'] for k, v in REGIMES.items()},
-                  regimes=REGIMES, steps=a.steps, threads=a.threads,
+                  noise={k: REGIMES[k]['noise'] for k in a.regimes},
+                  regimes={k: REGIMES[k] for k in a.regimes}, steps=a.steps, threads=a.threads,
                   train=f'12 soups, 32x32 torus, densities {LIFE_DENSITIES}, 40 generations each',
                   test='3 soups, 64x64 torus, seeds 5000-5002')
     saved = res.get('budget') if not a.tag else res.get('budgets', {}).get(a.tag)

@@ -30,6 +30,7 @@ The paper's protocol (segments start from the truth's recorded 16 channels; its 
   python scripts/morpho_regimes.py --targets fox cat --regimes stratified --protocol full --n-min 64 --n-max 95 --iters 2000 --tag _full --runs checkpoints/morpho_learn --ship-variant
   python scripts/morpho_regimes.py --targets fox cat --regimes single --protocol full --n-min 64 --n-max 95 --iters 2000 --tag _full --runs checkpoints/morpho_learn
   python scripts/morpho_regimes.py --targets fox cat --regimes stratified --protocol full --loss-on all --n-min 64 --n-max 95 --iters 2000 --tag _full_all --runs checkpoints/morpho_learn --ship-variant   # loss on all 16 channels (shipped)
+  python scripts/morpho_regimes.py --targets fox --regimes stratified --protocol full --loss-on all --n-min 64 --n-max 95 --iters 2000 --tag _full_all --runs checkpoints/morpho_learn --seeds 0 1 --ship-variant   # a second seed
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)
 One command runs all of them in that order: python scripts/morpho_regimes.py --all [--quiet] [--threads N] [--out F]
