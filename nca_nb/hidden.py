@@ -1,4 +1,4 @@
-"""Paper §3 as numbers: all-channel views, a measure of how much the hidden channels overlap from seed to stable, k-means of cell states with a coded elbow rule, boundary-cell clusters, and the channel-count ablation.
+"""Measures of hidden channels: all-channel views, spatial overlap from seed to stable, k-means of cell states with a coded elbow rule, boundary-cell clusters, and a channel-count ablation runner.
 
 Docs: https://nca-nb.github.io/nca_nb/hidden.html.md"""
 
@@ -15,14 +15,14 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from sklearn.cluster import KMeans
 from .core import NCA, seed_state, to_rgb, atomic_write, load_model, live_cells, write_csv
-from .morpho import FULL_TRAINING, GROWING, ACCEPT, clipped_mse, grid_size, training_target, train_growing
+from .morpho import FULL_TRAINING, GROWING, clipped_mse, grid_size, training_target, train_growing
 
 # %% auto #0
 __all__ = ['ABLATION_CHANNELS', 'checkpoint_line', 'boundary_cells', 'channel_scale', 'channel_panels', 'show_channel_panels',
            'overlap_measures', 'overlap_curve', 'phase_windows', 'overlap_summary', 'nearest_kept', 'plot_overlap',
            'elbow_k', 'inertia_curve', 'pooled_live_states', 'cluster_states', 'boundary_share', 'clusters_present',
            'plot_inertia', 'show_clusters', 'cluster_summary', 'growth_mse', 'ablation_row', 'channel_ablation',
-           'read_ablation', 'channel_ablation_main', 'ablation_budget', 'plot_ablation', 'claim_verdicts']
+           'read_ablation', 'channel_ablation_main', 'ablation_budget', 'plot_ablation']
 
 # %% ../nbs/11_hidden.ipynb #1a0e47e5
 def checkpoint_line(model: NCA) -> str:
@@ -467,79 +467,3 @@ def plot_ablation(res: dict, size: float = 1.5, smooth: int = 25):
                  f"{b['iterations']} iterations, batch {b['batch']}, "
                  f"steps {b['min_steps']}-{b['max_steps'] - 1}", fontsize=8)
     return fig
-
-# %% ../nbs/11_hidden.ipynb #9cc03f5e
-def _spearman(a, b) -> float:
-    ("Spearman rank correlation of two sequences (no ties expected), rounded to 12 digits so that -0.8 meets a -0.8 "
-        "threshold.")
-    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
-    return round(float(np.corrcoef(ra, rb)[0, 1]), 12)
-
-def claim_verdicts(overlap: dict, clusters: dict, ablation: dict | None = None, accepted: dict | None = None) -> dict:
-    ("Verdict strings on C1-C6 from `overlap_summary` and `cluster_summary` results per target (name -> dict), "
-        "`read_ablation`'s table, and which targets' models pass the morphogenesis acceptance tests (`accepted`), by "
-        "the rules above.")
-    out, accepted = {}, accepted or {}
-    for t, s in overlap.items():
-        c = clusters[t]
-        short = (s['iterations'] or 0) < FULL_TRAINING and not accepted.get(t)
-        why = (
-            [f"checkpoint at iteration {s['iterations']} of {FULL_TRAINING}, acceptance tests not all passed"]
-            if short
-            else []
-        )
-        if not s['final_mse'] <= ACCEPT['grow_mse_200']:
-            why.append(f"MSE to the target at the last step {s['final_mse']:.3g} > {ACCEPT['grow_mse_200']}")
-        if not s['stable_change'] <= 1e-3:
-            why.append(f"not stable: mean |dRGBA| {s['stable_change']:.3g}/step in the stable window")
-        done = 'fully trained' if (s['iterations']
-                                   or 0) >= FULL_TRAINING else (f"passes the acceptance tests at iteration "
-                                       f"{s['iterations']}")
-        v = {'status': f"{t}: PROVISIONAL ({'; '.join(why)})" if why
-             else f"{t}: {done}, grows the target and is stable"}
-        cg, cs, eg, es = s['cosine_growth'], s['cosine_stable'], s['entropy_growth'], s['entropy_stable']
-        v['C1'] = (('supported' if cg >= 0.5 and eg >= 0.8 else 'not supported') +
-                   f": growth-window cosine overlap {cg:.3f}, channel entropy {eg:.3f}")
-        falls = cs <= 0.9 * cg and es <= 0.9 * eg
-        v['C2'] = (('supported' if falls and cs < 0.5
-                    else 'partly: overlap falls, but the channels still largely overlap' if falls
-                    else 'not supported: overlap does not fall by 10 %') +
-                   f": cosine overlap {cg:.3f} -> {cs:.3f}, channel entropy {eg:.3f} -> {es:.3f} (growth -> stable)")
-        v['C3'] = ('not testable: too few live cells to cluster' if c['k'] is None else
-                   ('supported' if c['k'] == 5 else 'not supported')
-                       + f": the elbow rule gives k = {c['k']} (paper: 5)")
-        v['C4'] = (('supported' if c['present_stable'] > c['present_growth'] else 'not supported') +
-                   f": {c['present_growth']} clusters present during growth, {c['present_stable']} at the last step")
-        parts = []
-        for which in ('all', 'hidden'):
-            b = c.get(f'boundary_{which}')
-            if b is None: continue
-            ok = b['boundary_share'] >= 0.9 and b['boundary_top'] != b['interior_top']
-            parts.append(f"{which} channels: {'supported' if ok else 'not supported'} ({b['boundary_share']:.0%} of "
-                         f"boundary cells in cluster "
-                         f"{b['boundary_top']}; interior's top cluster {b['interior_top']} with "
-                         f"{b['interior_share']:.0%})")
-        edge = (f"not testable: {s['final_edge_live']} live cells lie on the grid's edge at the last step, so the "
-                f"'boundary' is partly the "
-                f"grid's border; for the record, " if s.get('final_edge_live', 0) else '')
-        v['C5'] = edge + '; '.join(parts)
-        if s['final_live'] < 9:
-            v.update({k: f"not testable: the pattern does not grow ({s['final_live']} live cells at the last step)"
-                      for k in ('C1', 'C2', 'C3', 'C4', 'C5')})
-        out[t] = {k: (k + ' ' if k != 'status' else '') + s_ for k, s_ in v.items()}
-    if ablation is not None:
-        rows = ablation['rows']
-        kind, says = ablation_budget(ablation)
-        rho = _spearman([r['channels'] for r in rows], [r['mse_final'] for r in rows]) if len(rows) > 2 else math.nan
-        stat = f"Spearman correlation of channel count and final MSE {rho:.2f} over {len(rows)} channel counts"
-        if kind in ('toy', 'mixed') or len(rows) < 3:
-            c6 = f"C6 not tested: {says if len(rows) > 2 else 'fewer than 3 channel counts'} ({stat})"
-        else: c6 = (f"C6 {'supported' if rho <= -0.8 else 'not supported'} ({stat})" +
-                    (f"; PROVISIONAL, {says}" if kind == 'reduced' else f"; {says}"))
-        also = [f"{name} {_spearman([r['channels'] for r in rows], [r[k] for r in rows]):.2f}" for k, name in
-                (('mse_min', 'lowest MSE along the run'),
-                 ('train_loss', 'final training loss')) if len(rows) > 2 and all(k in r for r in rows)]
-        if also:
-            c6 += '. For context (not the rule): Spearman correlation of channel count and ' + ', and of '.join(also)
-        out['ablation'] = {'C6': c6}
-    return out
