@@ -5,7 +5,7 @@ evaluate each learner against the ground truth (growth, stable, regeneration, ta
 Resumable: every training run checkpoints into --runs (default runs/morpho_learn/), in a folder named after
 the ground truth it learns from (e.g. fox-6f4bf89752865426/, the truth's weights fingerprint), and continues
 from there when rerun; finished runs are not retrained. A re-shipped truth has a new folder, so learners of
-an older truth are never reused for it. Writes, for nbs/14_morpho_learn.ipynb and its tests:
+an older truth are never reused for it. Writes, for nbs/14a_morpho_experiment.ipynb and its tests:
   nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each; variants with --ship-variant: learned_{target}_{regime}{tag})
   nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]

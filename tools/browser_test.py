@@ -28,7 +28,8 @@ Checks, on the home page, the widgets page and the web page:
 Screenshots go to _site/screenshots/ (git-ignored): index.png, widgets.png and web.png (whole pages), widgets-top.png,
 widgets-player.png (the first player, moved, on its page), player-first-frame.png and player-moved.png, web-live.png
 (the live players on their page), web-live-damage.png (the fox's frame after the click), web-nojs.png (the
-players' static pictures, JavaScript off), laptop-train.png and laptop-morpho_learn.png (the top of each at 1280x800).
+players' static pictures, JavaScript off), laptop-train.png and laptop-morpho_experiment.png (the top of each at
+1280x800).
 Exit status 1 if any check fails.
 
 The browser is the system's Chromium (`apt-get install -y chromium`), never one downloaded by Playwright;
@@ -326,7 +327,8 @@ def check_layout(browser, base: str, site: Path, check: Checks, shots: Path):
               + f"; {m['wide_tables']} of {m['tables']} tables scroll; contents "
               + ('at the top' if m['toc_body'] else 'NOT at the top' if m['headings'] else 'none (no headings)')
               + (', and in the margin' if m['toc_margin'] else ''))
-        if f in ('train.html', 'morpho_learn.html'): page.screenshot(path=str(shots / f'laptop-{Path(f).stem}.png'))
+        if f in ('train.html', 'morpho_experiment.html'):
+            page.screenshot(path=str(shots / f'laptop-{Path(f).stem}.png'))
     print(f"laptop: all pages: {tot['scrolling']} of {tot['pres']} code blocks scroll sideways "
           f"({tot['unwrapped']} would without wrapping)", flush=True)
     page.set_viewport_size(dict(width=1700, height=900))
