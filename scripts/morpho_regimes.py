@@ -6,7 +6,8 @@ Resumable: every training run checkpoints into --runs (default runs/morpho_learn
 the ground truth it learns from (e.g. fox-6f4bf89752865426/, the truth's weights fingerprint), and continues
 from there when rerun; finished runs are not retrained. A re-shipped truth has a new folder, so learners of
 an older truth are never reused for it. Writes, for nbs/14a_morpho_experiment.ipynb and its tests:
-  nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each; variants with --ship-variant: learned_{target}_{regime}{tag})
+  nca_nb/data/learned_{target}_{regime}.safetensors   (seed --ship-seed; tens of KB each; variants with --ship-variant: learned_{target}_{regime}{tag};
+                                                      morpho_learn.SHIPPED_NAMES renames two: stratified_full_all -> stratified, stratified -> stratified_observed)
   nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
                                        [--iters 800] [--n-max 48] [--seed-share 0.5] [--link-regen] [--no-hidden-cache] [--threads 1]
@@ -48,6 +49,7 @@ from nca_nb.morpho_learn import (
     regen_links,
     evaluate_learned,
     weights_fingerprint,
+    learner_path,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +136,8 @@ if __name__ == '__main__':
                     help="stratified: each regeneration run starts from the learner's own cached hidden state of the "
                          "frame it was damaged at (fit's links)")
     ap.add_argument('--ship-variant', action='store_true',
-                    help='ship this variant (--tag) too, as nca_nb/data/learned_{target}_{regime}{tag}.safetensors')
+                    help='ship this variant (--tag) too, as nca_nb/data/learned_{target}_{regime}{tag}.safetensors '
+                         '(morpho_learn.learner_path)')
     ap.add_argument('--eval-seed', type=int, default=0); ap.add_argument('--ship-seed', type=int, default=0)
     ap.add_argument('--runs', default=str(ROOT / 'runs' / 'morpho_learn'))
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--quiet', action='store_true')
@@ -200,7 +203,7 @@ if __name__ == '__main__':
                     info = {k: v for k, v in m.info.items() if k != 'losses'}
                     info.update(target=t, truth_fingerprint=weights_fingerprint(truth),
                                 made_by='scripts/morpho_regimes.py')
-                    save_model(m, DATA / f'learned_{t}_{key}.safetensors', **info)
+                    save_model(m, learner_path(t, key), **info)
                 atomic_write(out, lambda p: Path(p).write_text(json.dumps(res, indent=1)))
                 print(f"{t} {key} seed {s}: " + ', '.join(f'{k} {v:.4f}' for k,
                                                           v in metrics.items()) + f" ({time.time() - t1:.0f} s)",
