@@ -15,6 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
+from fastcore.basics import patch
 from safetensors import safe_open
 
 # %% auto #0
@@ -186,14 +187,16 @@ def check_state(x, channels: int, name: str = 'state') -> torch.Tensor:
     return x
 
 # %% ../nbs/00_core.ipynb #71560383
-def _perceive(self: NCA, x: torch.Tensor) -> torch.Tensor:
+@patch
+def perceive(self: NCA, x: torch.Tensor) -> torch.Tensor:
     "Perception features `(B, C*(K+L), H, W)`: each channel through each fixed kernel, then the learned ones."
     xp = _pad(x, self.padding)
     y = F.conv2d(xp, self.kernel.to(x.dtype), groups=self.channels)
     if self.learned is not None: y = torch.cat([y, self.learned(xp)], 1)
     return y
 
-def _update(self: NCA, y: torch.Tensor) -> torch.Tensor:
+@patch
+def update(self: NCA, y: torch.Tensor) -> torch.Tensor:
     "The per-cell MLP on perception `y`, as two matrix products over all cells."
     B, K, H, W = y.shape
     z = y.permute(0, 2, 3, 1).reshape(-1, K)               # free for a channels-last y: one row per cell
@@ -209,8 +212,9 @@ def _fire(self: NCA, x: torch.Tensor, generator, fire_rate: float) -> torch.Tens
     off, total = self.batch_rows or (0, B)
     return (torch.rand(total, 1, H, W, generator=generator, device=x.device, dtype=x.dtype) < fire_rate)[off:off + B]
 
-def _step(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None,
-          fire_rate: float | None = None) -> torch.Tensor:
+@patch
+def step(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None,
+         fire_rate: float | None = None) -> torch.Tensor:
     "One NCA step of state `x` (B, C, H, W); `generator` makes the stochastic update reproducible."
     fire_rate = self.fire_rate if fire_rate is None else fire_rate
     if self.fast and self.learned is None and x.device.type == 'cpu':
@@ -223,11 +227,10 @@ def _step(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None,
     if self.alive_masking: x = x * (pre & alive_mask(x[:, a:a + 1], self.alive_threshold, self.padding))
     return x
 
-def _forward(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+@patch
+def forward(self: NCA, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     "One step, after checking the state's shape."
     return self.step(check_state(x, self.channels).contiguous(memory_format=torch.channels_last), generator)
-
-NCA.perceive, NCA.update, NCA.step, NCA.forward = _perceive, _update, _step, _forward
 
 # %% ../nbs/00_core.ipynb #58d083c6
 def _dilate_hw(m: torch.Tensor, circular: bool) -> torch.Tensor:

@@ -101,7 +101,7 @@ function mlp(nb) {                             // DX[b * C + c]: the update of t
   }
 }
 
-function step() {                              // one NCA step: core._step, computing only the cells that can matter
+function step() {                              // one NCA step: NCA.step, computing only the cells that can matter
   if (ALIVE) {
     for (let i = 0; i < N; i++) alive0[i] = x[i * C + A] > THR ? 1 : 0;
     dilate(alive0, pre);                       // alive before the update
