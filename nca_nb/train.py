@@ -20,9 +20,9 @@ from .frames import read_trajectory
 from .rule import recover_rule
 
 # %% auto #0
-__all__ = ['REGIMES', 'PROTOCOLS', 'MAX_FIT_LOSS', 'CACHE_DTYPE', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata',
-           'init_state', 'draw_segments', 'FitResult', 'FitConfig', 'data_fingerprint', 'perturb_visible',
-           'SegmentSampler', 'fit', 'infer_defaults', 'fit_main', 'one_step_mse']
+__all__ = ['CACHE_DTYPE', 'REGIMES', 'PROTOCOLS', 'MAX_FIT_LOSS', 'AUTO_CROP_MAX', 'RECIPES', 'Stratum', 'make_strata',
+           'init_state', 'draw_segments', 'perturb_visible', 'one_step_mse', 'FitResult', 'FitConfig',
+           'data_fingerprint', 'SegmentSampler', 'fit', 'infer_defaults', 'fit_main']
 
 # %% ../nbs/07_train.ipynb #078a7911
 @dataclass
@@ -99,6 +99,38 @@ def init_state(frames: torch.Tensor, model: NCA) -> torch.Tensor:
         hid += (frames[:, nv - 1:nv] > model.alive_threshold).to(frames.dtype)
     return torch.cat([frames, hid], 1).contiguous(memory_format=torch.channels_last)
 
+# %% ../nbs/07_train.ipynb #8cd7e6ab
+def _apply_cache(x, cache, strata, idx, t, wins, model):
+    "Overwrite the hidden channels of start states `x` in place with cached predictions, where there are any."
+    nv = model.n_visible
+    for b, (i, ti) in enumerate(zip(idx.tolist(), t.tolist())):
+        h = cache.get((strata[i].traj, ti))
+        if h is not None:
+            rows, cols = wins[b]
+            x[b, nv:] = h[:, rows[:, None], cols[None, :]]
+
+CACHE_DTYPE = torch.float16
+"The hidden-state cache's precision: half the memory and checkpoint of float32, ample for a start state."
+_CACHE_MAX = torch.finfo(CACHE_DTYPE).max
+
+def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
+    "Remember the hidden channels the model predicted at each observed frame of the batch (trusted cells only)."
+    nv = model.n_visible
+    for b, (i, ti) in enumerate(zip(idx.tolist(), t.tolist())):
+        tr = strata[i].traj
+        rows, cols = wins[b]
+        keep = mask[b, 0].bool()
+        for j, s in enumerate(states):
+            key = (tr, ti + j + 1)
+            if key not in cache:
+                full = trajs[tr].frames[ti + j + 1:ti + j + 2, :nv].to(s.device)
+                cache[key] = init_state(full, model)[0, nv:].to(CACHE_DTYPE).contiguous()
+            h = cache[key]
+            sub = h[:, rows[:, None], cols[None, :]]
+            # beyond float16's range: its largest value
+            sub = torch.where(keep, s[b, nv:].clamp(-_CACHE_MAX, _CACHE_MAX).to(CACHE_DTYPE), sub)
+            h[:, rows[:, None], cols[None, :]] = sub
+
 # %% ../nbs/07_train.ipynb #11b408fb
 def _stage(regime: str, it: int, switch: int) -> str:
     "The sampling regime in force at iteration `it` (curriculum: single before `switch`, multi after)."
@@ -159,6 +191,97 @@ def _window_axis(size: int, crop: int, margin: int, circular: bool, g: torch.Gen
     hi = w - margin if (circular or o + w < size) else w
     mask[lo:hi] = True
     return idx, mask
+
+# %% ../nbs/07_train.ipynb #1173a383
+def perturb_visible(x: torch.Tensor, noise: float, n_visible: int, g: torch.Generator) -> torch.Tensor:
+    ("`x` with uniform noise of a per-sample amplitude drawn from `[0, noise]` added to its first `n_visible` channels "
+        "(drawn on the CPU from `g`).")
+    B, _, H, W = x.shape
+    amp = noise * torch.rand(B, 1, 1, 1, generator=g)
+    e = (amp * (2 * torch.rand(B, n_visible, H, W, generator=g) - 1)).to(x.device, x.dtype)
+    return torch.cat([x[:, :n_visible] + e, x[:, n_visible:]], 1).contiguous(memory_format=torch.channels_last)
+
+# %% ../nbs/07_train.ipynb #17be02dc
+def _resolve_links(links, data, trajs, hidden_cache, n_visible: int) -> list[tuple]:
+    ("`links` `{trajectory: (source trajectory, frame)}` as checked `(trajectory, source, frame, kept cells)`: kept "
+        "where the linked frame's visible channels are not all zero.")
+    if not links: return []
+    if not hidden_cache:
+        raise ValueError("links give the first frame of a trajectory the cached hidden state of another's frame: they "
+                         "need hidden_cache=True")
+    keys = [k for k, _, _ in _named_trajectories(data)]
+    out = []
+    for k, v in links.items():
+        if not (isinstance(v, (tuple, list)) and len(v) == 2):
+            raise ValueError(f"links[{k!r}] must be (source trajectory, frame), got {v!r}")
+        src, fr = v
+        for name in (k, src):
+            if name not in keys:
+                raise ValueError(f"links name the trajectory {name!r}, but the data's trajectories are {keys}")
+        i, j = keys.index(k), keys.index(src)
+        if i == j: raise ValueError(f"links[{k!r}] links a trajectory to itself")
+        if int(fr) != fr or not 1 <= fr < len(trajs[j]):
+            raise ValueError(f"links[{k!r}]: frame {fr} of {src!r} must be in 1…{len(trajs[j]) - 1} (frame 0 has no "
+                             f"predicted hidden state)")
+        if trajs[i].frames.shape[1:] != trajs[j].frames.shape[1:]:
+            raise ValueError(f"links[{k!r}]: frames of {k!r} {tuple(trajs[i].frames.shape[1:])} and {src!r} "
+                             f"{tuple(trajs[j].frames.shape[1:])} differ in shape")
+        out.append((i, j, int(fr), trajs[i].frames[0, :n_visible].abs().sum(0) > 0))
+    return out
+
+def _refresh_links(cache, linked):
+    "Frame 0 of each linked trajectory: its source frame's cached hidden channels, zeroed outside the kept cells."
+    for i, j, fr, kept in linked:
+        h = cache.get((j, fr))
+        if h is not None: cache[(i, 0)] = h * kept.to(h.device, h.dtype)
+
+# %% ../nbs/07_train.ipynb #ea816685
+def _masked_mse(pred, target, mask, cells=None):
+    ("Mean squared error over the cells where `mask` (B,1,h,w) is True, all channels; `cells`: the count to divide by "
+        "(default: the mask's).")
+    d = (pred - target) ** 2 * mask
+    cells = mask.sum() if cells is None else cells
+    return d.sum() / (cells.clamp_min(1) * pred.shape[1])            # 0, not NaN, if no cell of the batch counts
+
+def _gather(trajs, strata, idx, t, n, model, crop, g, device, full: bool = False):
+    ("Start frames `(B, c, h, w)`, targets `(n, B, c, h, w)` (c: the visible channels, or all if `full`), loss mask "
+        "`(B,1,h,w)` and the window indices.")
+    nv, m = model.channels if full else model.n_visible, _margin(model, n)
+    used = [trajs[strata[i].traj] for i in set(idx.tolist())]
+    lim = [min(tr.frames.shape[d] for tr in used) for d in (-2, -1)]  # one window size when a batch mixes frame sizes
+    starts, targets, masks, wins = [], [], [], []
+    for i, ti in zip(idx.tolist(), t.tolist()):
+        tr = trajs[strata[i].traj]
+        fr = tr.frames[ti:ti + n + 1, :nv]
+        H, W = fr.shape[-2:]
+        if crop is None:
+            rows, rm, cols, cm = torch.arange(H), torch.ones(H, dtype=torch.bool), torch.arange(W), torch.ones(W,
+                dtype=torch.bool)
+        else:
+            rows, rm = _window_axis(H, crop[0], m, model.padding == 'circular', g, lim[0])
+            cols, cm = _window_axis(W, crop[1], m, model.padding == 'circular', g, lim[1])
+            fr = fr[:, :, rows[:, None], cols[None, :]]
+        starts.append(fr[0]); targets.append(fr[1:]); masks.append(rm[:, None] & cm[None, :]); wins.append((rows, cols))
+    x = torch.stack(starts).to(device)
+    y = torch.stack(targets, 1).to(device)
+    mask = torch.stack(masks)[:, None].to(device=device, dtype=x.dtype)
+    return x, y, mask, wins
+
+def _segment_loss(states: list, y, mask, n_visible: int, intermediate: bool, cells=None):
+    ("The masked MSE of the visible channels of the states kept after each observed frame: at the segment's end, or "
+        "the mean over all of them.")
+    n, loss = len(states), 0.
+    for j, x in enumerate(states):
+        if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :n_visible], y[j], mask, cells)
+    return loss / (n if intermediate else 1)
+
+# %% ../nbs/07_train.ipynb #40b4bb28
+def one_step_mse(model: NCA, trajs) -> float:
+    "Mean over trajectories of the MSE of one model step from each true frame to the next (visible channels)."
+    trajs = [trajs] if isinstance(trajs, Trajectory) else trajs
+    with torch.no_grad():
+        preds = [model.rollout(init_state(t.frames[:-1], model), model.substeps)[:, :t.n_visible] for t in trajs]
+    return float(np.mean([(p - t.frames[1:]).pow(2).mean().item() for p, t in zip(preds, trajs)]))
 
 # %% ../nbs/07_train.ipynb #6b5a5b05
 @dataclass
@@ -292,13 +415,6 @@ def _lr_drop_iter(lr_drop, iters: int) -> int:
     at = lr_drop[0]
     return int(round(at * iters)) if at <= 1 else int(at)
 
-def _masked_mse(pred, target, mask, cells=None):
-    ("Mean squared error over the cells where `mask` (B,1,h,w) is True, all channels; `cells`: the count to divide by "
-        "(default: the mask's).")
-    d = (pred - target) ** 2 * mask
-    cells = mask.sum() if cells is None else cells
-    return d.sum() / (cells.clamp_min(1) * pred.shape[1])            # 0, not NaN, if no cell of the batch counts
-
 def _hold_out(strata, frac: float, need: int) -> list[tuple[int, int, int]]:
     ("Shorten each stratum that keeps `need` frames by its last `round(frac·len)` (>= 1) frames: `(stratum, first "
         "held-out frame, stop)` of each.")
@@ -307,48 +423,6 @@ def _hold_out(strata, frac: float, need: int) -> list[tuple[int, int, int]]:
         k = max(1, round(frac * len(s)))
         if len(s) - k >= need: held.append((i, s.stop - k, s.stop)); s.stop -= k
     return held
-
-# %% ../nbs/07_train.ipynb #ea816685
-def _gather(trajs, strata, idx, t, n, model, crop, g, device, full: bool = False):
-    ("Start frames `(B, c, h, w)`, targets `(n, B, c, h, w)` (c: the visible channels, or all if `full`), loss mask "
-        "`(B,1,h,w)` and the window indices.")
-    nv, m = model.channels if full else model.n_visible, _margin(model, n)
-    used = [trajs[strata[i].traj] for i in set(idx.tolist())]
-    lim = [min(tr.frames.shape[d] for tr in used) for d in (-2, -1)]  # one window size when a batch mixes frame sizes
-    starts, targets, masks, wins = [], [], [], []
-    for i, ti in zip(idx.tolist(), t.tolist()):
-        tr = trajs[strata[i].traj]
-        fr = tr.frames[ti:ti + n + 1, :nv]
-        H, W = fr.shape[-2:]
-        if crop is None:
-            rows, rm, cols, cm = torch.arange(H), torch.ones(H, dtype=torch.bool), torch.arange(W), torch.ones(W,
-                dtype=torch.bool)
-        else:
-            rows, rm = _window_axis(H, crop[0], m, model.padding == 'circular', g, lim[0])
-            cols, cm = _window_axis(W, crop[1], m, model.padding == 'circular', g, lim[1])
-            fr = fr[:, :, rows[:, None], cols[None, :]]
-        starts.append(fr[0]); targets.append(fr[1:]); masks.append(rm[:, None] & cm[None, :]); wins.append((rows, cols))
-    x = torch.stack(starts).to(device)
-    y = torch.stack(targets, 1).to(device)
-    mask = torch.stack(masks)[:, None].to(device=device, dtype=x.dtype)
-    return x, y, mask, wins
-
-def _segment_loss(states: list, y, mask, n_visible: int, intermediate: bool, cells=None):
-    ("The masked MSE of the visible channels of the states kept after each observed frame: at the segment's end, or "
-        "the mean over all of them.")
-    n, loss = len(states), 0.
-    for j, x in enumerate(states):
-        if intermediate or j == n - 1: loss = loss + _masked_mse(x[:, :n_visible], y[j], mask, cells)
-    return loss / (n if intermediate else 1)
-
-# %% ../nbs/07_train.ipynb #1173a383
-def perturb_visible(x: torch.Tensor, noise: float, n_visible: int, g: torch.Generator) -> torch.Tensor:
-    ("`x` with uniform noise of a per-sample amplitude drawn from `[0, noise]` added to its first `n_visible` channels "
-        "(drawn on the CPU from `g`).")
-    B, _, H, W = x.shape
-    amp = noise * torch.rand(B, 1, 1, 1, generator=g)
-    e = (amp * (2 * torch.rand(B, n_visible, H, W, generator=g) - 1)).to(x.device, x.dtype)
-    return torch.cat([x[:, :n_visible] + e, x[:, n_visible:]], 1).contiguous(memory_format=torch.channels_last)
 
 # %% ../nbs/07_train.ipynb #ebf4a548
 class SegmentSampler(Sampler):
@@ -427,33 +501,11 @@ class SegmentSampler(Sampler):
                       v in tensors.items() if k.startswith('cache.')}
         self.counts = meta['counts']
 
-# %% ../nbs/07_train.ipynb #c9b101b8
-def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, device='cpu', progress: bool = True,
-        callback=None, **overrides) -> FitResult:
-    ("Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) under `config`, with fields "
-        "replaced by `overrides`; resumable from `checkpoint`.")
-    cfg, device = _fit_config(config, overrides), torch.device(device)
-    model.to(device)
-    sampler = SegmentSampler(model, data, cfg, device)
-    t_start = time.time()
-    r = train(model, sampler, cfg.loop_config(), checkpoint, progress_bar=progress, callback=callback)
-    val = _validate(model, sampler.trajs, sampler.strata, sampler.held, cfg, device) if cfg.validate else None
-    s, counts, tail = sampler.settings, sampler.counts, r.losses[-max(1, len(r.losses) // 10):]
-    info = dict(regime=cfg.regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, lr=cfg.lr,
-                lr_drop=s['lr_drop'],
-                switch_at=s['switch'], intermediate=cfg.intermediate, hidden_cache=cfg.hidden_cache, crop=s['crop'],
-                protocol=cfg.protocol, loss_on=cfg.loss_on, seed=cfg.seed, noise=float(cfg.noise),
-                seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
-                strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6),
-                             drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
-                n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
-                final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
-                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val,
-                data_fingerprint=s['data'],
-                world_size=sampler.shard.world, rank_batch=cfg.batch // sampler.shard.world)
-    return FitResult(model, r.losses, info)
-
 # %% ../nbs/07_train.ipynb #7116a5a2
+def _is_binary(trajs) -> bool:
+    "True if every visible value of every frame is exactly 0 or 1."
+    return all(((tr.frames[:, :tr.n_visible] == 0) | (tr.frames[:, :tr.n_visible] == 1)).all() for tr in trajs)
+
 def _validate(model, trajs, strata, held, cfg: FitConfig, device) -> dict:
     ("Forecast error of `model` on the held-out frames, from the last training frame of each stratum (its full state "
         "under the full protocol), next to persistence (repeating that frame).")
@@ -500,77 +552,33 @@ def _validate(model, trajs, strata, held, cfg: FitConfig, device) -> dict:
         out['beats_persistence'] &= right > right_p or right == cells
     return out
 
-# %% ../nbs/07_train.ipynb #8cd7e6ab
-def _apply_cache(x, cache, strata, idx, t, wins, model):
-    "Overwrite the hidden channels of start states `x` in place with cached predictions, where there are any."
-    nv = model.n_visible
-    for b, (i, ti) in enumerate(zip(idx.tolist(), t.tolist())):
-        h = cache.get((strata[i].traj, ti))
-        if h is not None:
-            rows, cols = wins[b]
-            x[b, nv:] = h[:, rows[:, None], cols[None, :]]
-
-CACHE_DTYPE = torch.float16
-"The hidden-state cache's precision: half the memory and checkpoint of float32, ample for a start state."
-_CACHE_MAX = torch.finfo(CACHE_DTYPE).max
-
-def _store_cache(states, cache, trajs, strata, idx, t, wins, mask, model):
-    "Remember the hidden channels the model predicted at each observed frame of the batch (trusted cells only)."
-    nv = model.n_visible
-    for b, (i, ti) in enumerate(zip(idx.tolist(), t.tolist())):
-        tr = strata[i].traj
-        rows, cols = wins[b]
-        keep = mask[b, 0].bool()
-        for j, s in enumerate(states):
-            key = (tr, ti + j + 1)
-            if key not in cache:
-                full = trajs[tr].frames[ti + j + 1:ti + j + 2, :nv].to(s.device)
-                cache[key] = init_state(full, model)[0, nv:].to(CACHE_DTYPE).contiguous()
-            h = cache[key]
-            sub = h[:, rows[:, None], cols[None, :]]
-            # beyond float16's range: its largest value
-            sub = torch.where(keep, s[b, nv:].clamp(-_CACHE_MAX, _CACHE_MAX).to(CACHE_DTYPE), sub)
-            h[:, rows[:, None], cols[None, :]] = sub
-
-# %% ../nbs/07_train.ipynb #17be02dc
-def _resolve_links(links, data, trajs, hidden_cache, n_visible: int) -> list[tuple]:
-    ("`links` `{trajectory: (source trajectory, frame)}` as checked `(trajectory, source, frame, kept cells)`: kept "
-        "where the linked frame's visible channels are not all zero.")
-    if not links: return []
-    if not hidden_cache:
-        raise ValueError("links give the first frame of a trajectory the cached hidden state of another's frame: they "
-                         "need hidden_cache=True")
-    keys = [k for k, _, _ in _named_trajectories(data)]
-    out = []
-    for k, v in links.items():
-        if not (isinstance(v, (tuple, list)) and len(v) == 2):
-            raise ValueError(f"links[{k!r}] must be (source trajectory, frame), got {v!r}")
-        src, fr = v
-        for name in (k, src):
-            if name not in keys:
-                raise ValueError(f"links name the trajectory {name!r}, but the data's trajectories are {keys}")
-        i, j = keys.index(k), keys.index(src)
-        if i == j: raise ValueError(f"links[{k!r}] links a trajectory to itself")
-        if int(fr) != fr or not 1 <= fr < len(trajs[j]):
-            raise ValueError(f"links[{k!r}]: frame {fr} of {src!r} must be in 1…{len(trajs[j]) - 1} (frame 0 has no "
-                             f"predicted hidden state)")
-        if trajs[i].frames.shape[1:] != trajs[j].frames.shape[1:]:
-            raise ValueError(f"links[{k!r}]: frames of {k!r} {tuple(trajs[i].frames.shape[1:])} and {src!r} "
-                             f"{tuple(trajs[j].frames.shape[1:])} differ in shape")
-        out.append((i, j, int(fr), trajs[i].frames[0, :n_visible].abs().sum(0) > 0))
-    return out
-
-def _refresh_links(cache, linked):
-    "Frame 0 of each linked trajectory: its source frame's cached hidden channels, zeroed outside the kept cells."
-    for i, j, fr, kept in linked:
-        h = cache.get((j, fr))
-        if h is not None: cache[(i, 0)] = h * kept.to(h.device, h.dtype)
+# %% ../nbs/07_train.ipynb #c9b101b8
+def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, device='cpu', progress: bool = True,
+        callback=None, **overrides) -> FitResult:
+    ("Train `model` in place on `data` (Trajectory, list, or {name: (Trajectory, weight)}) under `config`, with fields "
+        "replaced by `overrides`; resumable from `checkpoint`.")
+    cfg, device = _fit_config(config, overrides), torch.device(device)
+    model.to(device)
+    sampler = SegmentSampler(model, data, cfg, device)
+    t_start = time.time()
+    r = train(model, sampler, cfg.loop_config(), checkpoint, progress_bar=progress, callback=callback)
+    val = _validate(model, sampler.trajs, sampler.strata, sampler.held, cfg, device) if cfg.validate else None
+    s, counts, tail = sampler.settings, sampler.counts, r.losses[-max(1, len(r.losses) // 10):]
+    info = dict(regime=cfg.regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, lr=cfg.lr,
+                lr_drop=s['lr_drop'],
+                switch_at=s['switch'], intermediate=cfg.intermediate, hidden_cache=cfg.hidden_cache, crop=s['crop'],
+                protocol=cfg.protocol, loss_on=cfg.loss_on, seed=cfg.seed, noise=float(cfg.noise),
+                seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
+                strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6),
+                             drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
+                n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
+                final_loss=float(np.mean(tail)), final_loss_note=f'mean loss of the last {len(tail)} iterations',
+                resumed_from=r.resumed_from, seconds=round(time.time() - t_start, 2), validation=val,
+                data_fingerprint=s['data'],
+                world_size=sampler.shard.world, rank_batch=cfg.batch // sampler.shard.world)
+    return FitResult(model, r.losses, info)
 
 # %% ../nbs/07_train.ipynb #934c85cd
-def _is_binary(trajs) -> bool:
-    "True if every visible value of every frame is exactly 0 or 1."
-    return all(((tr.frames[:, :tr.n_visible] == 0) | (tr.frames[:, :tr.n_visible] == 1)).all() for tr in trajs)
-
 def infer_defaults(trajectories) -> tuple[dict, dict]:
     "NCA constructor defaults read from the frames, and the reason for each: `(config, reasons)`."
     trajs = [trajectories] if isinstance(trajectories, Trajectory) else list(trajectories)
@@ -925,11 +933,3 @@ def fit_main(argv) -> int:
                     [f"wrote {a.out}: final loss {res.info['final_loss']:.3g} ({res.info['final_loss_note']}), "
                      f"{res.info['seconds']:.1f} s"]))
     return 0
-
-# %% ../nbs/07_train.ipynb #40b4bb28
-def one_step_mse(model: NCA, trajs) -> float:
-    "Mean over trajectories of the MSE of one model step from each true frame to the next (visible channels)."
-    trajs = [trajs] if isinstance(trajs, Trajectory) else trajs
-    with torch.no_grad():
-        preds = [model.rollout(init_state(t.frames[:-1], model), model.substeps)[:, :t.n_visible] for t in trajs]
-    return float(np.mean([(p - t.frames[1:]).pow(2).mean().item() for p, t in zip(preds, trajs)]))
