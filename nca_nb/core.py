@@ -21,9 +21,9 @@ from safetensors import safe_open
 # %% auto #0
 __all__ = ['KERNELS', 'MODEL_LIMITS', 'STANDARD_DAMAGE', 'expand_perception', 'dilate', 'alive_mask', 'live_cells', 'NCA',
            'check_config', 'check_state', 'seed_state', 'circle_mask', 'damage', 'random_damage', 'rollout',
-           'normalise_grads', 'atomic_write', 'write_csv', 'fingerprint', 'data_dir', 'save_model', 'read_safetensors',
-           'metadata_json', 'optimizer_tensors', 'restore_optimizer', 'read_metadata', 'load_model', 'torch_threads',
-           'free_memory', 'progress', 'to_rgb', 'show_frames']
+           'normalise_grads', 'rollout_snapshots', 'atomic_write', 'write_csv', 'fingerprint', 'data_dir', 'save_model',
+           'read_safetensors', 'metadata_json', 'optimizer_tensors', 'restore_optimizer', 'read_metadata', 'load_model',
+           'torch_threads', 'free_memory', 'progress', 'to_rgb', 'show_frames']
 
 # %% ../nbs/00_core.ipynb #ac04e281
 _SOBEL_X = torch.outer(torch.tensor([1., 2., 1.]), torch.tensor([-1., 0., 1.])) / 8
@@ -437,6 +437,17 @@ def normalise_grads(params) -> None:
     with torch.no_grad():
         for p in params:
             if p.grad is not None: p.grad.div_(p.grad.norm() + 1e-8)
+
+# %% ../nbs/00_core.ipynb #44ab0d9c
+def rollout_snapshots(model: NCA, x: torch.Tensor, steps: int, at, generator: torch.Generator | None = None) -> dict:
+    "`{step: state}` (cloned) of a rollout of `model` from `x` for `steps` steps, at the steps in `at` (0 is `x`)."
+    at = set(at)
+    kept = {0: x.clone()} if 0 in at else {}
+    def keep(i, s):
+        if i in at: kept[i] = s.clone()
+        return s
+    rollout(model, x, steps, generator=generator, callback=keep)
+    return kept
 
 # %% ../nbs/00_core.ipynb #90916595
 def atomic_write(path, write) -> Path:

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from sklearn.cluster import KMeans
-from .core import NCA, seed_state, to_rgb, atomic_write, load_model, live_cells, write_csv
+from .core import NCA, seed_state, to_rgb, atomic_write, load_model, live_cells, write_csv, rollout_snapshots
 from .morpho import FULL_TRAINING, GROWING, clipped_mse, grid_size, training_target, train_growing
 
 # %% auto #0
@@ -310,7 +310,9 @@ def growth_mse(model: NCA, target: str | None = None, steps: int = 300, seed: in
         "the final RGBA state.")
     target = target or getattr(model, 'info', {}).get('target', 'fox')
     H = grid_size(model)
-    fr = model.rollout(seed_state(H, H, model.channels, 4), steps, frames=True, keep=4, seed=seed)[:, 0]
+    snaps = rollout_snapshots(model, seed_state(H, H, model.channels, 4), steps, range(steps + 1),
+                              torch.Generator().manual_seed(seed))
+    fr = torch.stack([snaps[i][0, :4] for i in range(steps + 1)])
     return clipped_mse(fr, training_target(model, target)).double().numpy(), fr[-1].clone()
 
 def _train_seconds(run: Path) -> float:

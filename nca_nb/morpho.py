@@ -15,6 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 from .core import (NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, torch_threads,
+                         rollout_snapshots,
                          write_csv, data_dir, STANDARD_DAMAGE)
 from .loop import (LoopConfig, Batch, Sampler, Shard, Diverged, read_checkpoint, train as train_loop,
                          init_distributed, finish_distributed)
@@ -357,15 +358,12 @@ def evaluate_growing(model: NCA, target: str, seed: int = 0, stable_at: int = 30
     ("The acceptance metrics of `model` on `target` (fixed `seed`): growth, persistence to step 1000, regeneration; "
         "plus frames if asked.")
     H, tgt = grid_size(model), training_target(model, target)
-    g = torch.Generator().manual_seed(seed)
-    kept = {}
-    def keep_stable(i, x):
-        if i == stable_at: kept['x'] = x.clone()
-        return x
-    run = model.rollout(seed_state(H, H, model.channels, 4), 1000, frames=True, every=25, keep=4, generator=g,
-                        callback=keep_stable)[:, 0]
-    hit = damage(kept['x'], *STANDARD_DAMAGE)
-    reg = model.rollout(hit, 200, frames=True, keep=4, generator=g)[:, 0]
+    g, every = torch.Generator().manual_seed(seed), range(0, 1001, 25)
+    snaps = rollout_snapshots(model, seed_state(H, H, model.channels, 4), 1000, {*every, stable_at}, g)
+    run = torch.stack([snaps[i][0, :4] for i in every])                     # steps 0, 25, ..., 1000
+    hit = damage(snaps[stable_at], *STANDARD_DAMAGE)
+    regs = rollout_snapshots(model, hit, 200, range(201), g)
+    reg = torch.stack([regs[i][0, :4] for i in range(201)])
     mse_run, mse_reg = clipped_mse(run, tgt), clipped_mse(reg, tgt)
     persist = mse_run[4::4]                                        # steps 100, 200, ..., 1000
     ok_reg = (mse_reg[1:] <= ACCEPT['regen_mse']).nonzero()

@@ -7,15 +7,14 @@ Docs: https://nca-nb.github.io/nca_nb/morpho_learn.html.md"""
 # %% auto #0
 __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMAGES', 'TABLE_COLUMNS', 'SHIPPED_NAMES',
            'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data', 'regen_links', 'regime_data',
-           'rollout_snapshots', 'healed', 'evaluate_learned', 'seed_mean', 'results_table', 'learner_path',
-           'load_learner', 'strip_states']
+           'healed', 'evaluate_learned', 'seed_mean', 'results_table', 'learner_path', 'load_learner', 'strip_states']
 
 # %% ../nbs/14_morpho_learn.ipynb #3832d280
 from pathlib import Path
 import numpy as np
 import torch
 from .core import (NCA, seed_state, damage, circle_mask, live_cells, fingerprint, STANDARD_DAMAGE,
-                         load_model, data_dir)
+                         load_model, data_dir, rollout_snapshots)
 from .trajectory import Trajectory
 from .morpho import load_growing, simulate_morpho, clipped_mse, grid_size, training_target
 from .train import init_state
@@ -79,16 +78,6 @@ def regime_data(data: dict, regime: str):
     return [v for k, v in data.items() if k.startswith('run')]
 
 # %% ../nbs/14_morpho_learn.ipynb #05a6eecf
-def rollout_snapshots(model: NCA, x: torch.Tensor, steps: int, at, g: torch.Generator) -> dict:
-    "States of a rollout of `model` from `x` at the steps in `at` (cloned)."
-    at = set(at)
-    kept = {0: x.clone()} if 0 in at else {}
-    def keep(i, s):
-        if i in at: kept[i] = s.clone()
-        return s
-    model.rollout(x, steps, generator=g, callback=keep)
-    return kept
-
 def _run_and_regen(model: NCA, x0: torch.Tensor, seed: int) -> tuple[dict, dict]:
     ("Snapshots of one rollout from `x0` (growth, stable steps) and of the regeneration after the standard damage at "
         "step 300.")
