@@ -168,7 +168,7 @@ def nearest_kept(curve: dict, step: int) -> int:
 def plot_overlap(curves: dict, summaries: dict | None = None):
     ("Cosine overlap and channel entropy against the step for each curve in `curves` (name -> `overlap_curve`), "
         "windows shaded.")
-    fig, axs = plt.subplots(1, 3, figsize=(11, 2.6))
+    fig, axs = plt.subplots(1, 3, figsize=(9.6, 2.6))
     for name, c in curves.items():
         for ax, k in zip(axs, ('cosine', 'entropy', 'live')):
             ax.plot(c['steps'], c[k], label=f"{name} (it. {c['iterations']})")
@@ -268,7 +268,7 @@ def plot_inertia(clusterings: dict):
     fig.tight_layout()
     return fig
 
-def show_clusters(labels: np.ndarray, steps, k: int, title: str = '', size: float = 1.4):
+def show_clusters(labels: np.ndarray, steps, k: int, title: str = '', size: float = 1.2):
     "Cluster-membership maps `labels` (T, H, W) (-1 dead, shown white) for the given `steps`, one colour per cluster."
     cmap = ListedColormap(['white'] + [plt.get_cmap('tab10')(i % 10) for i in range(k)])
     fig, axs = plt.subplots(1, len(labels), figsize=(size * len(labels), size + 0.5), squeeze=False)
@@ -447,7 +447,7 @@ def plot_ablation(res: dict, size: float = 1.5, smooth: int = 25):
     ("Figure 5 from `read_ablation`: (a) the state each model reaches at the last evaluated step, (b) MSE to the "
         "target at every step, (c) training loss per iteration (running mean of `smooth`).")
     cs = sorted(res['finals'])
-    fig = plt.figure(figsize=(max(size * len(cs), 10), size + 3.4), layout='constrained')
+    fig = plt.figure(figsize=(max(size * len(cs), 9.6), size + 3.4), layout='constrained')
     top, bottom = fig.subfigures(2, 1, height_ratios=[size, 3])
     for ax, c in zip(np.atleast_1d(top.subplots(1, len(cs))), cs):
         ax.imshow(to_rgb(res['finals'][c], 4).permute(1, 2, 0).numpy(), interpolation='nearest')
