@@ -11,30 +11,11 @@ an older truth are never reused for it. Writes, for nbs/14a_morpho_experiment.ip
   nca_nb/data/morpho_learn_results.json               (budget, data, per target/regime/seed metrics, loss curves)
 Usage: python scripts/morpho_regimes.py [--targets fox cat] [--regimes single multi stratified] [--seeds 0]
                                        [--iters 800] [--n-max 48] [--seed-share 0.5] [--link-regen] [--no-hidden-cache] [--threads 1]
-The committed results are made by (in this order; the first call for a target whose truth changed drops that target's old results):
-  python scripts/morpho_regimes.py --targets cat --regimes single --seeds 0 1 --seed-share 0.5       # seed_share: multi-step regimes only
-  python scripts/morpho_regimes.py --targets cat --regimes multi --seed-share 0.5
-  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 2 --seed-share 0.5
-  python scripts/morpho_regimes.py --targets fox --regimes single multi --seed-share 0.5
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --seeds 0 1 --seed-share 0.5
-  python scripts/morpho_regimes.py --targets cat --regimes multi --tag _noshare                       # no growth segment placed at the seed
-  python scripts/morpho_regimes.py --targets cat --regimes stratified --seeds 0 1 2 --tag _noshare
-  python scripts/morpho_regimes.py --targets fox --regimes multi --tag _noshare
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --seeds 0 1 --tag _noshare
-  python scripts/morpho_regimes.py --targets fox --regimes multi stratified --n-max 16 --tag _n16      # shorter horizon (no seed share)
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --tag _i1600        # twice the budget (no seed share)
-  python scripts/morpho_regimes.py --targets cat --regimes stratified --no-hidden-cache --tag _nocache # no hidden-state cache (no seed share)
-  python scripts/morpho_regimes.py --targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share --ship-variant   # twice the budget, with it (shipped)
-  python scripts/morpho_regimes.py --targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --link-regen --tag _i1600_link   # and regeneration runs linked to the learner's own state
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --iters 1600 --seed-share 0.5 --data-seeds 0 1 2 3 --tag _i1600_d4 --ship-variant  # four runs and four wounds (shipped)
-The paper's protocol (segments start from the truth's recorded 16 channels; its horizons 64..95; checkpoints committed in checkpoints/):
-  python scripts/morpho_regimes.py --targets fox cat --regimes stratified --protocol full --n-min 64 --n-max 95 --iters 2000 --tag _full --runs checkpoints/morpho_learn --ship-variant
-  python scripts/morpho_regimes.py --targets fox cat --regimes single --protocol full --n-min 64 --n-max 95 --iters 2000 --tag _full --runs checkpoints/morpho_learn
-  python scripts/morpho_regimes.py --targets fox cat --regimes stratified --protocol full --loss-on all --n-min 64 --n-max 95 --iters 2000 --tag _full_all --runs checkpoints/morpho_learn --ship-variant   # loss on all 16 channels (shipped)
-  python scripts/morpho_regimes.py --targets fox --regimes stratified --protocol full --loss-on all --n-min 64 --n-max 95 --iters 2000 --tag _full_all --runs checkpoints/morpho_learn --seeds 0 1 --ship-variant   # a second seed
+The committed results are made by the calls in COMMITTED_CALLS below, in order (the first call for a target
+whose truth changed drops that target's old results).
 (runs of one target and regime can go in parallel processes with their own --out; a last run of the
 whole set then finds them finished, evaluates and writes the committed files.)
-One command runs all of them in that order: python scripts/morpho_regimes.py --all [--quiet] [--threads N] [--out F]
+One command runs them all in that order: python scripts/morpho_regimes.py --all [--quiet] [--threads N] [--out F]
 (the options after --all are added to every call)."""  # noqa: E501
 import argparse, json, shlex, subprocess, sys, time
 from pathlib import Path
@@ -54,6 +35,35 @@ from nca_nb.morpho_learn import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = data_dir()
+
+PAPER = '--protocol full --n-min 64 --n-max 95 --iters 2000 --runs checkpoints/morpho_learn'
+"The paper's protocol: segments start from the truth's recorded 16 channels, its horizons 64..95."
+COMMITTED_CALLS = [  # (arguments, what the call adds): the calls that made the committed results, in order
+    ('--targets cat --regimes single --seeds 0 1 --seed-share 0.5', 'ours; seed_share: multi-step regimes only'),
+    ('--targets cat --regimes multi --seed-share 0.5', ''),
+    ('--targets cat --regimes stratified --seeds 0 1 2 --seed-share 0.5', ''),
+    ('--targets fox --regimes single multi --seed-share 0.5', ''),
+    ('--targets fox --regimes stratified --seeds 0 1 --seed-share 0.5', ''),
+    ('--targets cat --regimes multi --tag _noshare', 'no growth segment placed at the seed'),
+    ('--targets cat --regimes stratified --seeds 0 1 2 --tag _noshare', ''),
+    ('--targets fox --regimes multi --tag _noshare', ''),
+    ('--targets fox --regimes stratified --seeds 0 1 --tag _noshare', ''),
+    ('--targets fox --regimes multi stratified --n-max 16 --tag _n16', 'shorter horizon (no seed share)'),
+    ('--targets fox --regimes stratified --iters 1600 --tag _i1600', 'twice the budget (no seed share)'),
+    ('--targets cat --regimes stratified --no-hidden-cache --tag _nocache', 'no hidden-state cache (no seed share)'),
+    ('--targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --tag _i1600_share --ship-variant',
+     'twice the budget, with the seed share (shipped)'),
+    ('--targets fox cat --regimes stratified --iters 1600 --seed-share 0.5 --link-regen --tag _i1600_link',
+     "regeneration runs linked to the learner's own state"),
+    ('--targets fox --regimes stratified --iters 1600 --seed-share 0.5 --data-seeds 0 1 2 3 --tag _i1600_d4 '
+     '--ship-variant', 'four runs and four wounds (shipped)'),
+    (f'--targets fox cat --regimes stratified {PAPER} --tag _full --ship-variant', "paper's protocol, loss on RGBA"),
+    (f'--targets fox cat --regimes single {PAPER} --tag _full', ''),
+    (f'--targets fox cat --regimes stratified {PAPER} --loss-on all --tag _full_all --ship-variant',
+     "paper's protocol, loss on all 16 channels (shipped as learned_{target}_stratified)"),
+    (f'--targets fox --regimes stratified {PAPER} --loss-on all --tag _full_all --seeds 0 1 --ship-variant',
+     'a second seed'),
+]
 
 def wanted_settings(regime, seed, a, data=None) -> dict:
     ("The training settings of one learner under the arguments `a` (and its training data's fingerprint), as `fit` "
@@ -99,9 +109,8 @@ def train_one(target, regime, seed, data, truth, a):
     return m, m.info['losses']
 
 def committed_calls() -> list[list[str]]:
-    "The calls this docstring lists as making the committed results, as argument lists (without the script)."
-    return [shlex.split(l.split('#')[0])[2:] for l in __doc__.splitlines()
-            if l.strip().startswith('python scripts/morpho_regimes.py')]
+    "COMMITTED_CALLS as argument lists (without the script)."
+    return [shlex.split(args) for args, _ in COMMITTED_CALLS]
 
 def run_all(extra: list[str]) -> int:
     "Run every committed call in order, each with `extra` options added; stop at the first that fails."
