@@ -1,4 +1,4 @@
-"""Turner's three-species cellular model of the BZ reaction as a batched torch simulator: spiral waves from noise, frames as 3-channel images, and `simulate_bz` for trajectories.
+"""Turner's three-species cellular model of the BZ reaction as a batched torch simulator: spiral waves from noise, frames as 3-channel images, `simulate_bz` for trajectories, `surviving_seeds` for dishes that keep their waves and `perturbed_horizon` for the forecast horizon chaos allows.
 
 Docs: https://nca-nb.github.io/nca_nb/bz.html.md"""
 
@@ -14,9 +14,11 @@ import matplotlib
 from fastprogress import progress_bar
 from .core import check_state, show_frames, torch_threads
 from .trajectory import Trajectory
+from .evaluate import _first_above
 
 # %% auto #0
-__all__ = ['BZ_DEFAULTS', 'BZStepper', 'bz_step', 'bz_run', 'bz_init', 'autocorrelation', 'bz_colour', 'show_bz', 'simulate_bz']
+__all__ = ['BZ_DEFAULTS', 'BZStepper', 'bz_step', 'bz_run', 'bz_init', 'autocorrelation', 'bz_colour', 'show_bz', 'simulate_bz',
+           'dish_survives', 'surviving_seeds', 'perturbed_horizon']
 
 # %% ../nbs/04_bz.ipynb #92ca9211
 BZ_DEFAULTS = dict(alpha=1.2, beta=1., gamma=1.)
@@ -187,3 +189,34 @@ def simulate_bz(size=128, steps: int = 300, alpha: float = 1.2, beta: float = 1.
     al, be, ga = _rates(alpha, beta, gamma)
     params = dict(alpha=al, beta=be, gamma=ga, size=list(x.shape[-2:]), steps=int(steps), every=int(every))
     return Trajectory(frames, 'bz', params, seed=int(seed), n_visible=3)
+
+# %% ../nbs/04_bz.ipynb #326d570b
+def dish_survives(seed: int, size=64, steps: int = 400, min_std: float = 0.05, **rates) -> bool:
+    "True if the dish of `seed` (`simulate_bz`) still has waves at `steps`: every species has spatial std > `min_std`."
+    tr = simulate_bz(size, steps=steps, seed=seed, every=max(int(steps), 1), **rates)
+    return bool((tr.frames[-1].std((1, 2)) > min_std).all())
+
+def surviving_seeds(n: int, size=64, steps: int = 400, min_std: float = 0.05, max_seed: int = 100_000,
+                    **rates) -> list[int]:
+    "The first `n` seeds (0, 1, 2, …, below `max_seed`) whose dishes survive by `dish_survives`."
+    out = []
+    for s in range(max_seed):
+        if len(out) == n: break
+        if dish_survives(s, size, steps, min_std, **rates): out.append(s)
+    if len(out) < n: raise ValueError(f"only {len(out)} of the seeds below {max_seed} survive to step {steps}, not {n}")
+    return out
+
+# %% ../nbs/04_bz.ipynb #31d63d4c
+def perturbed_horizon(traj: Trajectory, start: int, steps: int, sigma: float | None = None, seed: int = 0,
+                      eps: float = 1e-3, threshold: float = 0.5) -> dict:
+    "Forecast horizon of the true simulator restarted from frame `start` of `traj` + U(-`eps`, `eps`) noise (clipped)."
+    if traj.params.get('every', 1) != 1: raise ValueError("perturbed_horizon needs a trajectory with every=1")
+    if start < 0 or steps < 1 or start + steps >= len(traj.frames):
+        raise ValueError(f"steps={steps} from frame {start} needs {start + steps + 1} frames, not {len(traj.frames)}")
+    x0, truth = traj.frames[start:start + 1], traj.frames[start + 1:start + steps + 1]
+    if sigma is None: sigma = truth.std().item() or 1.
+    g = torch.Generator().manual_seed(int(seed))
+    x = (x0 + eps * (2 * torch.rand(x0.shape, generator=g) - 1)).clamp(0, 1)
+    pred = bz_run(x, steps, **{k: traj.params.get(k, v) for k, v in BZ_DEFAULTS.items()})[1:, 0]
+    nrmse = (((pred - truth) ** 2).flatten(1).mean(1).sqrt() / sigma).tolist()
+    return dict(eps=eps, forecast_horizon=_first_above(nrmse, threshold), nrmse=nrmse)

@@ -24,7 +24,7 @@ import argparse, json, time
 from pathlib import Path
 import numpy as np, torch
 from nca_nb.core import NCA, save_model, atomic_write, write_csv, fingerprint, data_dir
-from nca_nb.bz import simulate_bz, bz_run, BZ_DEFAULTS
+from nca_nb.bz import simulate_bz, BZ_DEFAULTS, surviving_seeds, perturbed_horizon
 from nca_nb.core import torch_threads
 from nca_nb.trajectory import Trajectory
 from nca_nb.train import fit, infer_defaults
@@ -36,29 +36,7 @@ N_TRAIN, N_TEST, EVAL_STEPS, HORIZON_THR = 4, 4, 100, 0.5
 REGIMES = ('single', 'multi', 'curriculum')
 # the simulator itself restarted from a start frame perturbed by U(-eps, eps): its own forecast horizon
 CHAOS_EPS = 1e-3
-
-def survives(seed: int) -> bool:
-    "True if the dish from `seed` still has waves at step CHECK_AT: every species varies in space (std > 0.05)."
-    tr = simulate_bz(SIZE, steps=CHECK_AT, seed=seed, every=CHECK_AT)
-    return bool((tr.frames[-1].std((1, 2)) > 0.05).all())
-
-def pick_seeds(n: int) -> list[int]:
-    "The first `n` seeds (0, 1, 2, ...) whose dishes survive."
-    out, s = [], 0
-    while len(out) < n:
-        if survives(s): out.append(s)
-        s += 1
-    return out
-
-def chaos_horizon(tr: Trajectory, start: int, steps: int, sigma: float, seed: int) -> dict:
-    "Forecast horizon of the true simulator restarted from frame `start` + U(-CHAOS_EPS, CHAOS_EPS) noise (clipped)."
-    g = torch.Generator().manual_seed(seed)
-    x = (tr.frames[start:start + 1] + CHAOS_EPS * (2 * torch.rand(tr.frames[start:start + 1].shape,
-                                                                  generator=g) - 1)).clamp(0, 1)
-    pred = bz_run(x, steps, **BZ_DEFAULTS)[1:, 0]
-    nrmse = (((pred - tr.frames[start + 1:start + steps + 1]) ** 2).flatten(1).mean(1).sqrt() / sigma).tolist()
-    return dict(eps=CHAOS_EPS, forecast_horizon=next((i + 1 for i, v in enumerate(nrmse) if v > HORIZON_THR), None),
-                nrmse=[float(f'{v:.6g}') for v in nrmse])
+MIN_STD = 0.05      # a dish survives if every species' spatial std at CHECK_AT exceeds this
 
 def rounded(ev: dict) -> dict:
     "An `evaluate` result with its per-step curves rounded to 6 significant digits (scalars kept exact)."
@@ -88,7 +66,7 @@ if __name__ == '__main__':
     torch.set_num_threads(1)            # small grids: one thread is as fast as two on a busy CPU, and reproducible
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    seeds = pick_seeds(N_TRAIN + N_TEST)
+    seeds = surviving_seeds(N_TRAIN + N_TEST, size=SIZE, steps=CHECK_AT, min_std=MIN_STD)
     train_seeds, test_seeds = seeds[:N_TRAIN], seeds[N_TRAIN:]
     print(f'surviving dishes: train {train_seeds}, test {test_seeds} ({time.time() - t0:.0f} s)', flush=True)
     train = []
@@ -111,8 +89,9 @@ if __name__ == '__main__':
               flush=True)
     evals = {r: [evaluate(models[r], test[s], SKIP, EVAL_STEPS,
                           horizon_threshold=HORIZON_THR) for s in test_seeds] for r in REGIMES}
-    chaos = [chaos_horizon(test[s], SKIP, EVAL_STEPS, evals['single'][i]['nrmse_sigma'], s) for i,
-             s in enumerate(test_seeds)]
+    chaos = [perturbed_horizon(test[s], SKIP, EVAL_STEPS, evals['single'][i]['nrmse_sigma'], seed=s, eps=CHAOS_EPS,
+                               threshold=HORIZON_THR) for i, s in enumerate(test_seeds)]
+    chaos = [dict(c, nrmse=[float(f'{v:.6g}') for v in c['nrmse']]) for c in chaos]
     with torch_threads(2):  # how much a different thread count moves the numbers (justifies the tests' tolerance)
         ev2 = evaluate(models['curriculum'], test[test_seeds[0]], SKIP, EVAL_STEPS, horizon_threshold=HORIZON_THR)
     e1 = evals['curriculum'][0]
@@ -127,7 +106,8 @@ if __name__ == '__main__':
                     note='the same iteration budget for each regime; a multi-step iteration costs ~n times a '
                          'single-step one',
                     seconds={r: fits[r].info['seconds'] for r in REGIMES}, torch_threads=1, torch=torch.__version__),
-        data=dict(size=SIZE, rates=BZ_DEFAULTS, survival=f'every species has spatial std > 0.05 at step {CHECK_AT}',
+        data=dict(size=SIZE, rates=BZ_DEFAULTS,
+                  survival=f'every species has spatial std > {MIN_STD} at step {CHECK_AT}',
                   train_seeds=train_seeds, train_frames=[SKIP, TRAIN_STOP], test_seeds=test_seeds, eval_start=SKIP,
                   eval_steps=EVAL_STEPS, horizon_threshold=HORIZON_THR,
                   test_fingerprints={str(s): fingerprint(test[s].frames) for s in test_seeds}),
