@@ -439,14 +439,15 @@ def normalise_grads(params) -> None:
             if p.grad is not None: p.grad.div_(p.grad.norm() + 1e-8)
 
 # %% ../nbs/00_core.ipynb #44ab0d9c
-def rollout_snapshots(model: NCA, x: torch.Tensor, steps: int, at, generator: torch.Generator | None = None) -> dict:
-    "`{step: state}` (cloned) of a rollout of `model` from `x` for `steps` steps, at the steps in `at` (0 is `x`)."
-    at = set(at)
-    kept = {0: x.clone()} if 0 in at else {}
-    def keep(i, s):
-        if i in at: kept[i] = s.clone()
+def rollout_snapshots(model: NCA, x: torch.Tensor, steps: int, at, generator: torch.Generator | None = None,
+                      keep: int | None = None) -> dict:
+    "`{step: state}` (cloned; its first `keep` channels if given) of a rollout of `model` from `x` at steps `at`."
+    at, c = set(at), keep or x.shape[1]
+    kept = {0: x[:, :c].clone()} if 0 in at else {}
+    def record(i, s):
+        if i in at: kept[i] = s[:, :c].clone()
         return s
-    rollout(model, x, steps, generator=generator, callback=keep)
+    rollout(model, x, steps, generator=generator, callback=record)
     return kept
 
 # %% ../nbs/00_core.ipynb #90916595

@@ -311,7 +311,7 @@ def growth_mse(model: NCA, target: str | None = None, steps: int = 300, seed: in
     target = target or getattr(model, 'info', {}).get('target', 'fox')
     H = grid_size(model)
     snaps = rollout_snapshots(model, seed_state(H, H, model.channels, 4), steps, range(steps + 1),
-                              torch.Generator().manual_seed(seed))
+                              torch.Generator().manual_seed(seed), keep=4)
     fr = torch.stack([snaps[i][0, :4] for i in range(steps + 1)])
     return clipped_mse(fr, training_target(model, target)).double().numpy(), fr[-1].clone()
 

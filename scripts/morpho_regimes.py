@@ -1,5 +1,6 @@
-"""Paper §2: learn the morphogenesis system (the shipped Growing NCAs of the fox and the cat) from its RGBA
-frames with the single-step, multi-step and stratified multi-step regimes, under the same budget, and
+"""Paper §2: learn the morphogenesis system (the shipped Growing NCAs of the fox and the cat) from its runs
+with the single-step, multi-step and stratified multi-step regimes, under the same budget: from the RGBA
+frames only (ours, --protocol observed) or from the full recorded state (the paper's, --protocol full); and
 evaluate each learner against the ground truth (growth, stable, regeneration, target).
 
 Resumable: every training run checkpoints into --runs (default runs/morpho_learn/), in a folder named after
@@ -122,7 +123,9 @@ def run_all(extra: list[str]) -> int:
 
 if __name__ == '__main__':
     if '--all' in sys.argv[1:]: sys.exit(run_all([x for x in sys.argv[1:] if x != '--all']))
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    plan = '\n'.join(f"  {args}" + (f"   # {why}" if why else '') for args, why in COMMITTED_CALLS)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog='the committed calls (COMMITTED_CALLS), in order:\n' + plan)
     ap.add_argument('--targets', nargs='+', default=['fox', 'cat'])
     ap.add_argument('--regimes', nargs='+', default=['single', 'multi', 'stratified'])
     ap.add_argument('--seeds', type=int, nargs='+', default=[0], help='learner seeds (initial weights and sampling)')
