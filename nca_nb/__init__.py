@@ -18,7 +18,8 @@ from .frames import read_frames, read_trajectory, write_frames
 from .simulate import simulate
 from .life import simulate_life
 from .bz import simulate_bz
-from .morpho import simulate_morpho, load_growing, train_growing
+from .morpho import simulate_morpho, load_growing
+from .growing import train_growing
 from .train import fit, FitConfig
 from .evaluate import evaluate
 from .rule import recover_rule, rule_table

@@ -17,7 +17,7 @@ __all__ = ['COMMANDS', 'USER_ERRORS', 'available', 'main', 'console_main', 'chec
 COMMANDS = {
     'info': ('nca_nb.cli:info_main', 'versions, device and threads'),
     'simulate': ('nca_nb.simulate:simulate_main', 'simulate Life, BZ or morphogenesis and write the frames'),
-    'train-growing': ('nca_nb.morpho:train_growing_main', 'train a Growing NCA on an emoji target (resumable)'),
+    'train-growing': ('nca_nb.growing:train_growing_main', 'train a Growing NCA on an emoji target (resumable)'),
     'fit': ('nca_nb.train:fit_main', "learn a system's rule from its frames"),
     'rollout': ('nca_nb.evaluate:rollout_main', 'run a model from a frame and write the frames'),
     'evaluate': ('nca_nb.evaluate:evaluate_main', 'compare a model with true frames; print metrics as JSON'),

@@ -15,7 +15,8 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from sklearn.cluster import KMeans
 from .core import NCA, seed_state, to_rgb, atomic_write, load_model, live_cells, write_csv, rollout_snapshots
-from .morpho import FULL_TRAINING, GROWING, clipped_mse, grid_size, training_target, train_growing
+from .morpho import clipped_mse, grid_size, training_target
+from .growing import FULL_TRAINING, GROWING, train_growing
 
 # %% auto #0
 __all__ = ['ABLATION_CHANNELS', 'checkpoint_line', 'boundary_cells', 'channel_scale', 'channel_panels', 'show_channel_panels',

@@ -1,4 +1,4 @@
-"""Emoji targets shipped offline, Mordvintsev's "regenerating" training (resumable, headless), the trained models, and the `morpho` system that turns them into labelled trajectories.
+"""Emoji targets shipped offline, the trained models of the fox and the cat, their acceptance tests, and the `morpho` system that turns them into labelled trajectories.
 
 Docs: https://nca-nb.github.io/nca_nb/morpho.html.md"""
 
@@ -6,28 +6,17 @@ Docs: https://nca-nb.github.io/nca_nb/morpho.html.md"""
 
 # %% ../nbs/06_morpho.ipynb #e2e529ed
 from __future__ import annotations
-import argparse, csv, os, shutil, sys, time
-from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
-from .core import (NCA, seed_state, damage, random_damage, save_model, load_model, atomic_write, torch_threads,
-                         rollout_snapshots,
-                         write_csv, data_dir, STANDARD_DAMAGE)
-from .loop import (LoopConfig, Batch, Sampler, Shard, Diverged, read_checkpoint, train as train_loop,
-                         init_distributed, finish_distributed)
-from .cli import config_options
+from .core import NCA, seed_state, damage, load_model, rollout_snapshots, data_dir, STANDARD_DAMAGE
 from .trajectory import Trajectory
 
 # %% auto #0
-__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'FULL_TRAINING', 'GROWING', 'ACCEPT', 'MORPHO_PHASES', 'render_emoji', 'load_target',
-           'pad_target', 'GrowingConfig', 'growing_loss', 'new_growing_model', 'PoolSampler', 'growing_info',
-           'write_run_files', 'kept_checkpoints', 'train_growing', 'train_growing_main', 'load_growing',
-           'model_from_checkpoint', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing',
-           'simulate_morpho', 'choose_checkpoint', 'read_loss_csv']
+__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'ACCEPT', 'MORPHO_PHASES', 'render_emoji', 'load_target', 'pad_target', 'load_growing',
+           'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing', 'simulate_morpho']
 
 # %% ../nbs/06_morpho.ipynb #e4931e65
 EMOJI = {'fox': '\U0001F98A', 'cat': '\U0001F431'}
@@ -63,263 +52,6 @@ def pad_target(t: torch.Tensor, pad: int = 16) -> torch.Tensor:
     "Pad a `(4, h, w)` target with `pad` empty (zero) cells on every side."
     return F.pad(t, (pad, pad, pad, pad))
 
-# %% ../nbs/06_morpho.ipynb #6861999f
-FULL_TRAINING = 8000
-"Iterations of the original Growing NCA training: a run of fewer is under-trained."
-
-@dataclass
-class GrowingConfig:
-    "The training configuration of the original regenerating experiment, with its target and seed."
-    size: int = 40                  # side of the target emoji, in cells
-    pad: int = 16                   # empty cells around the target (the grid's side is size + 2 × pad)
-    channels: int = 16              # cell-state channels: RGBA and the hidden ones
-    pool: int = 1024                # states in the pool
-    batch: int = 8                  # states sampled from the pool per iteration
-    min_steps: int = 64             # fewest NCA steps of an iteration's rollout
-    max_steps: int = 96             # the steps are drawn from [min_steps, max_steps)
-    damage_n: int = 3               # the lowest-loss states of a batch damaged with a random disc
-    lr: float = 2e-3                # Adam's learning rate
-    lr_after: float = 2e-4          # the learning rate from lr_drop_at on
-    lr_drop_at: int = 2000          # iteration from which the learning rate is lr_after
-    adam_eps: float = 1e-7          # Adam's epsilon (TensorFlow's default, as the original)
-    pool_dtype: str = 'float16'     # how the pool file stores the states (float32: a resume rounds nothing)
-    target: str = 'fox'             # the emoji: fox or cat
-    seed: int = 0  # seeds the initialisation, the sampling, the damage and the fire masks; a resumed run keeps its own
-
-    def __post_init__(self):
-        for k, lo in dict(size=1, pad=0, channels=4, pool=1, batch=1, min_steps=1, max_steps=2, damage_n=0,
-                          lr_drop_at=0, seed=0).items():
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v,
-                (int, float, np.integer)) or not np.isfinite(v) or int(v) != v or v < lo:
-                raise ValueError(f"{k} must be a whole number >= {lo}, not {v!r}")
-            setattr(self, k, int(v))
-        for k in ('lr', 'lr_after', 'adam_eps'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v <= 0:
-                raise ValueError(f"{k} must be a positive number, not {v!r}")
-            setattr(self, k, float(v))
-        if self.max_steps <= self.min_steps:
-            raise ValueError(f"max_steps must be above min_steps ({self.min_steps}), not {self.max_steps}")
-        if self.batch > self.pool: raise ValueError(f"batch must be at most pool ({self.pool}), not {self.batch}")
-        if self.pool_dtype not in ('float16', 'float32'):
-            raise ValueError(f"pool_dtype must be 'float16' or 'float32', not {self.pool_dtype!r}")
-        if self.target not in EMOJI: raise ValueError(f"unknown target {self.target!r}; choose from {sorted(EMOJI)}")
-
-    def loop(self, iters: int, checkpoint_every: int) -> LoopConfig:
-        "The loop's configuration: `lr` dropped by `lr_after / lr` at `lr_drop_at`."
-        return LoopConfig(iters=iters, lr=self.lr, lr_drop_at=self.lr_drop_at, lr_factor=self.lr_after / self.lr,
-                          adam_eps=self.adam_eps, checkpoint_every=checkpoint_every)
-
-GROWING = {k: v for k, v in asdict(GrowingConfig()).items() if k not in ('target', 'seed')}
-"The defaults of `GrowingConfig` without target and seed, as a plain dict (steps drawn from [min_steps, max_steps))."
-
-def growing_loss(x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    ("Per-sample MSE between the RGBA channels of states `x` (B, C, H, W) and `target` (4, H, W), as the original (no "
-        "clipping).")
-    return (x[:, :4] - target).pow(2).mean((1, 2, 3))
-
-def new_growing_model(channels: int = 16, generator: torch.Generator | None = None) -> NCA:
-    "An untrained Growing NCA: Glorot-uniform first layer with zero bias (Keras' default), zero last layer."
-    m = NCA(channels=channels, n_visible=4)
-    with torch.no_grad():
-        nn.init.xavier_uniform_(m.w1.weight, generator=generator); nn.init.zeros_(m.w1.bias)
-    return m
-
-# %% ../nbs/06_morpho.ipynb #73dcb81d
-class PoolSampler(Sampler):
-    ("The pool of the regenerating experiment: batches sampled from it (worst replaced by the seed, best damaged), "
-        "their states written back.")
-    def __init__(self, cfg: GrowingConfig, generator: torch.Generator, device='cpu',
-                 step_generator: torch.Generator | None = None, verbose: bool = False):
-        self.cfg, self.g, self.gd, self.verbose = cfg, generator, step_generator, verbose
-        self.target = pad_target(load_target(cfg.target, cfg.size), cfg.pad).to(device)
-        self.seed = seed_state(*self.target.shape[-2:], cfg.channels, 4).to(device)
-        self.pool = self.seed.repeat(cfg.pool, 1, 1, 1)
-        self.reseeded_at, self._reseeded = [], None  # iterations whose pool was re-seeded; a re-seed not yet recorded
-        self.settings = asdict(cfg)
-        self.generators = {'sample': generator} | ({} if step_generator is None else {'step': step_generator})
-
-    def batch(self, it: int) -> Batch:
-        c, g = self.cfg, self.g
-        if self._reseeded is not None:                                # the first iteration on a re-seeded pool
-            self.reseeded_at.append(it)
-            if self.verbose: print(f'{self._reseeded}: no pool file, pool re-seeded at iteration {it}', flush=True)
-            self._reseeded = None
-        idx = torch.randperm(self.pool.shape[0], generator=g)[:c.batch]
-        x0 = self.pool[idx].float()
-        order = growing_loss(x0, self.target).argsort(descending=True, stable=True).to(idx.device)
-        idx, x0 = idx[order], x0[order]
-        x0[:1] = self.seed
-        if c.damage_n: x0[-c.damage_n:] = random_damage(x0[-c.damage_n:], g)
-        steps = int(torch.randint(c.min_steps, c.max_steps, (1,), generator=g))
-        r = self.shard.rows(c.batch)  # every process draws the whole batch and trains on its rows
-        return Batch(x0[r], [steps], lambda ks: growing_loss(ks[-1], self.target).mean(),
-                     g if self.gd is None else self.gd, {'idx': idx},
-                     None if self.shard.world == 1 else (r.start, c.batch))
-
-    def update(self, it: int, batch: Batch, states: list) -> None:
-        # every process keeps the whole pool
-        self.pool[batch.info['idx']] = self.shard.gather(states[-1]).to(self.pool.dtype)
-
-    def set_shard(self, shard: Shard) -> None:
-        shard.rows(self.cfg.batch); self.shard = shard
-
-    def state(self, path: Path, iteration: int) -> tuple[dict, dict]:
-        ("Write the pool beside the checkpoint as `pool-NNNNNN.npy` (atomically, before the checkpoint); its name and "
-            "the re-seeds as metadata.")
-        arr = self.pool.cpu().numpy().astype(self.cfg.pool_dtype)    # a finite float32 state can overflow float16
-        if not np.isfinite(arr).all():
-            raise Diverged(f"{path}: the pool (as {self.cfg.pool_dtype}) is not finite: no checkpoint written")
-        name = f'pool-{iteration:06d}.npy'
-        def write(p):
-            with open(p, 'wb') as fh: np.save(fh, arr)
-        atomic_write(Path(path).parent / name, write)
-        return {}, {'pool': name, 'pool_reseeded_at': list(self.reseeded_at), 'world_size': self.shard.world}
-
-    def load(self, path: Path, tensors: dict, meta: dict) -> None:
-        ("Read the pool file the checkpoint names; without it (e.g. a run resumed from git), re-seed the pool and "
-            "record where.")
-        self.reseeded_at = list(meta.get('pool_reseeded_at', []))
-        f = Path(path).parent / meta['pool'] if meta.get('pool') else None
-        if f is None or not f.exists(): self._reseeded = Path(path).parent; return
-        arr = np.load(f)
-        if arr.shape != tuple(self.pool.shape):
-            raise ValueError(f"{f}: a pool of shape {arr.shape}, not {tuple(self.pool.shape)}; delete the file to "
-                             f"re-seed the pool")
-        if not np.isfinite(arr).all():
-            raise ValueError(f"{f}: the pool holds non-finite states; delete the file to re-seed the pool")
-        self.pool = torch.from_numpy(arr.astype(np.float32)).to(self.seed.device)
-
-# %% ../nbs/06_morpho.ipynb #e14d30e2
-def growing_info(settings: dict, iteration: int, losses: list, pool_reseeded_at=(), world_size: int = 1) -> dict:
-    ("What a shipped model says about its training: configuration, iterations done, final loss (mean of the last 50), "
-        "processes (of the last run).")
-    last = losses[-50:]
-    return {'trained_by': 'nca_nb.morpho.train_growing', 'target': settings['target'], 'iterations': iteration,
-            'final_loss': float(np.mean(last)) if last else None, 'training': settings,
-            'pool_reseeded_at': list(pool_reseeded_at),
-            'world_size': world_size, 'rank_batch': settings['batch'] // world_size}
-
-def _checkpoint_model(ck: dict) -> NCA:
-    "The model of a checkpoint read by `read_checkpoint`, with `.info` (and the whole loss log as `loss_log`)."
-    model = NCA(**ck['config'])
-    model.load_state_dict(ck['model'])
-    model.info = growing_info(ck['settings'], ck['iteration'], ck['losses'], ck['sampler'].get('pool_reseeded_at', []),
-                              ck['sampler'].get('world_size', 1))
-    model.info['loss_log'] = ck['losses']
-    return model.eval()
-
-def write_run_files(out, ck: dict) -> NCA:
-    ("Write `model.safetensors` and `loss.csv` into folder `out` from checkpoint `ck` (as `read_checkpoint` reads it); "
-        "the model.")
-    out, model = Path(out), _checkpoint_model(ck)
-    save_model(model, out / 'model.safetensors', **{k: v for k, v in model.info.items() if k != 'loss_log'})
-    write_csv(out / 'loss.csv', ['iteration', 'loss', 'seconds'], [(i, f'{l:.6g}', f'{s:.3f}') for i,
-                                                                   (l, s) in enumerate(zip(ck['losses'],
-                                                                       ck['seconds']))])
-    return model
-
-# %% ../nbs/06_morpho.ipynb #81cc06b5
-def kept_checkpoints(out) -> dict[int, Path]:
-    "The checkpoints a run kept (`train_growing(keep_every=)`), by iteration."
-    return {int(p.stem.split('-')[1]): p for p in sorted((Path(out) / 'kept').glob('checkpoint-*.safetensors'))}
-
-def _growing_config(ck: dict | None, target: str, seed: int | None, overrides: dict) -> GrowingConfig:
-    ("A new run's configuration (defaults, overrides), or a resumed run's (the saved one, with what is given: the loop "
-        "refuses a clash).")
-    unknown = set(overrides) - set(GROWING)
-    if unknown: raise ValueError(f"unknown training option(s) {sorted(unknown)}; known: {sorted(GROWING)}")
-    saved = {f.name: ck['settings'][f.name] for f in fields(GrowingConfig) if f.name in ck['settings']} if ck else {}
-    given = {k: v for k,
-             v in overrides.items() if v is not None} | {'target': target} | ({} if seed is None else {'seed': seed})
-    return GrowingConfig(**(saved | given))
-
-def train_growing(out, target: str = 'fox', iters: int = FULL_TRAINING, seed: int | None = None,
-                  checkpoint_every: int = 25,
-                  progress: bool = True, verbose: bool = True, device=None, max_seconds: float | None = None,
-                  keep_every: int | None = None, **overrides) -> tuple[NCA, dict]:
-    ("Train (or resume, when `out` holds a checkpoint) a Growing NCA on `target` until `iters` iterations (or "
-        "`max_seconds`); returns model and log.")
-    out = Path(out); ckp = out / 'checkpoint.safetensors'
-    ck = read_checkpoint(ckp) if ckp.exists() else None
-    cfg, start = _growing_config(ck, target, seed, overrides), ck['iteration'] if ck else 0
-    loop_cfg = cfg.loop(iters, checkpoint_every)
-    try: dev = torch.device(device or 'cpu')
-    except RuntimeError as e: raise ValueError(f"unknown device {device!r}: {str(e).splitlines()[0]}") from None
-    if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r}: torch sees no CUDA device here")
-    g = torch.Generator().manual_seed(cfg.seed)
-    model = new_growing_model(cfg.channels, g).to(dev)
-    # on an accelerator the fire masks come from a generator there (a CPU one cannot draw them), seeded from seed and
-    # start
-    gd = None if dev.type == 'cpu' else torch.Generator(dev).manual_seed(cfg.seed + 1 + start)
-    sampler = PoolSampler(cfg, g, dev, gd, verbose)
-    if verbose:
-        print(f'{out}: {cfg.target}, iterations {start} -> {iters}, device {dev}, threads {torch.get_num_threads()}',
-              flush=True)
-    last = [start, time.perf_counter()]                                # iteration and time of the last checkpoint line
-
-    def after_checkpoint(it: int, path: Path) -> None:
-        "Beside the checkpoint just written: model, loss curve, no older pool file, a kept copy; one line."
-        c = read_checkpoint(path)
-        write_run_files(out, c)
-        for p in out.glob('pool-*.npy'):
-            if p.name != c['sampler']['pool']: p.unlink()
-        if keep_every and it % keep_every == 0:
-            atomic_write(out / 'kept' / f'checkpoint-{it:06d}.safetensors', lambda p: shutil.copyfile(path, p))
-        if verbose:
-            k = it - last[0]; l = np.mean(c['losses'][-k:])
-            print(f'iter {it} loss {l:.5f} (log10 {np.log10(l):.2f}) s/it {np.mean(c["seconds"][-k:]):.3f} '
-                  f'wall/it {(time.perf_counter() - last[1]) / k:.3f} lr {loop_cfg.lr_at(it - 1):g}', flush=True)
-        last[:] = [it, time.perf_counter()]
-
-    r = train_loop(model, sampler, loop_cfg, ckp, progress_bar=progress, label=f'{cfg.target} ',
-                   after_checkpoint=after_checkpoint, max_seconds=max_seconds)
-    if r.stopped_early and verbose:
-        print(f'{out}: stopped at iteration {r.iteration}: the time limit of {max_seconds:g} s is spent', flush=True)
-    return model, {'loss': r.losses, 'seconds': r.seconds, 'pool_reseeded_at': sampler.reseeded_at}
-
-# %% ../nbs/06_morpho.ipynb #be71fb69
-def train_growing_main(argv: list[str]) -> int:
-    "`nca-nb train-growing`: train or resume a Growing NCA on the fox or the cat."
-    p = argparse.ArgumentParser(prog='nca-nb train-growing',
-                                description='Train a Growing NCA (Mordvintsev et al. 2020, '
-                                'regenerating experiment) on an emoji; resumes from --out when it holds a checkpoint, '
-                                'with its saved '
-                                'settings (an option given must match them).')
-    p.add_argument('--target', choices=sorted(EMOJI), required=True, help='the emoji to grow')
-    p.add_argument('--out', required=True, help='run folder (checkpoint, model, loss.csv, pool)')
-    p.add_argument('--iters', type=int, default=FULL_TRAINING, metavar='INT',
-                   help=f'train until this many iterations in all (default: {FULL_TRAINING})')
-    config_options(p, GrowingConfig, skip=('target',))
-    # left out: the default shown, or the saved value
-    p.set_defaults(**{f.name: None for f in fields(GrowingConfig) if f.name != 'target'})
-    p.add_argument('--checkpoint-every', type=int, default=25, metavar='INT',
-                   help='iterations between checkpoints (default: 25)')
-    p.add_argument('--keep-every', type=int, default=None, metavar='N',
-                   help='keep a copy of every Nth checkpoint in OUT/kept/ (no pool)')
-    p.add_argument('--threads', type=int, default=None, metavar='INT', help='torch threads (default: torch decides)')
-    p.add_argument('--device', default=None, help="torch device, e.g. cuda (default: cpu)")
-    p.add_argument('--max-minutes', type=float, default=None, metavar='FLOAT',
-                   help='stop (with a checkpoint) once this much time is spent')
-    p.add_argument('--no-progress', action='store_true', help='no progress bar (only the per-checkpoint lines)')
-    a = p.parse_args(argv)
-    if a.iters < 1 or a.checkpoint_every < 1: raise ValueError('--iters and --checkpoint-every must be >= 1')
-    if a.keep_every is not None and a.keep_every < 1: raise ValueError('--keep-every must be >= 1')
-    if a.max_minutes is not None and a.max_minutes < 0: raise ValueError('--max-minutes must be >= 0')
-    over = {k: getattr(a, k) for k in GROWING}
-    rank, world, a.device = init_distributed(a.device or 'cpu')          # under torchrun: join the other processes
-    if rank > 0: sys.stdout = open(os.devnull, 'w')                      # one process reports
-    with torch_threads(a.threads):
-        _, log = train_growing(a.out, a.target, a.iters, a.seed, a.checkpoint_every, progress=not a.no_progress,
-                               device=a.device,
-                               max_seconds=None if a.max_minutes is None else 60 * a.max_minutes,
-                               keep_every=a.keep_every, **over)
-    finish_distributed()
-    print(f'done: {len(log["loss"])} iterations, last loss {log["loss"][-1]:.5f}')
-    return 0
-
 # %% ../nbs/06_morpho.ipynb #25acb4e3
 def load_growing(target: str) -> NCA:
     "The shipped Growing NCA trained on `target` ('fox' or 'cat'); `.info` says how it was trained."
@@ -329,19 +61,17 @@ def load_growing(target: str) -> NCA:
         raise FileNotFoundError(f"{path}: no shipped model for {target!r} (run scripts/ship_growing.py)")
     return load_model(path)
 
-def model_from_checkpoint(path) -> NCA:
-    ("The model stored in a training `checkpoint.safetensors` (either format), with `.info` as `save_model` would "
-        "write it and the loss log as `loss_log`.")
-    return _checkpoint_model(read_checkpoint(path))
+_ORIGINAL = {'size': 40, 'pad': 16}
+"The original's target size and padding (`GrowingConfig`'s defaults in `06a_growing`), for a model without `.info`."
 
 def grid_size(model: NCA) -> int:
     "The side of the grid the model was trained on (target size + 2·pad; 72 for the original)."
-    t = getattr(model, 'info', {}).get('training', GROWING)
+    t = getattr(model, 'info', {}).get('training', _ORIGINAL)
     return t['size'] + 2 * t['pad']
 
 def training_target(model: NCA, target: str) -> torch.Tensor:
     "The padded RGBA `target` at the size and padding `model` was trained with, `(4, H, H)`."
-    t = getattr(model, 'info', {}).get('training', GROWING)
+    t = getattr(model, 'info', {}).get('training', _ORIGINAL)
     return pad_target(load_target(target, t['size']), t['pad'])
 
 # %% ../nbs/06_morpho.ipynb #2df77171
@@ -405,17 +135,3 @@ def simulate_morpho(target: str = 'fox', phase: str = 'grow', steps: int | None 
         x = damage(x, cx, cy, radius); params['damage'] = dict(cx=cx, cy=cy, r=radius)
     frames = model.rollout(x, steps, frames=True, keep=model.channels if channels == 'all' else 4, generator=g)[:, 0]
     return Trajectory(frames, 'morpho', params, seed=int(seed), phases=[(phase, 0, steps + 1)], n_visible=4)
-
-# %% ../nbs/06_morpho.ipynb #55dce420
-def choose_checkpoint(rows: dict, end: int | None = None) -> int | None:
-    ("The rule of `scripts/select_growing.py`: among iterations (up to `end`) whose row `passes` for every seed, the "
-        "lowest worst `persist_mse_max`.")
-    ok = {it: max(r['persist_mse_max']) for it, r in rows.items() if all(r['passes']) and (end is None or it <= end)}
-    return min(ok, key=ok.get) if ok else None
-
-# %% ../nbs/06_morpho.ipynb #47e9c2af
-def read_loss_csv(path) -> np.ndarray:
-    "The `loss` column of a loss curve CSV (`iteration,loss[,seconds]`)."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path}: no such loss curve")
-    with open(path, newline='') as fh: return np.array([float(r['loss']) for r in csv.DictReader(fh)])

@@ -1,5 +1,5 @@
 """Channel-count ablation of the Growing NCA (paper Figure 5): train one fox model per channel count
-(4, 6, 8, 12, 16, 32) with `nca_nb.morpho.train_growing` under the same budget, evaluate each (MSE to the
+(4, 6, 8, 12, 16, 32) with `nca_nb.growing.train_growing` under the same budget, evaluate each (MSE to the
 target at every step of a 300-step growth from the seed), and write the results into a folder
 (default results/channel_ablation/):
 

@@ -29,11 +29,11 @@ Back here, with the files that came back in FOLDER (it holds growing-fox/ and gr
     python scripts/ship_growing.py --runs FOLDER --targets T --iteration N
 
 On a CPU the same script runs with `--device cpu` (that is how it was tested: it has not yet run on a GPU).
-A run resumed on another device continues the same training with another random stream (nbs/06_morpho).
+A run resumed on another device continues the same training with another random stream (nbs/06a_growing).
 """  # noqa: E501
 import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
-from nca_nb.morpho import FULL_TRAINING
+from nca_nb.growing import FULL_TRAINING
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = 'from nca_nb.cli import console_main; console_main()'  # main(sys.argv[1:]), and under torchrun a clean exit
@@ -91,7 +91,8 @@ def main(argv=None) -> int:
     codes = train_all(a.targets, Path(a.start), work, a)
     print(f'training: {time.perf_counter() - t0:.0f} s wall, exit codes {codes}', flush=True)
     from nca_nb.loop import read_checkpoint
-    from nca_nb.morpho import model_from_checkpoint, evaluate_growing
+    from nca_nb.morpho import evaluate_growing
+    from nca_nb.growing import model_from_checkpoint
     metrics = {}
     for t in a.targets:
         log = (work / f'{t}.log').read_text().splitlines()

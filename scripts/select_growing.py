@@ -5,7 +5,7 @@ after the standard damage) move from checkpoint to checkpoint by more than the t
 last checkpoint is not always the best. This evaluates every checkpoint a run kept (`nca-nb train-growing
 --keep-every N` writes them to RUN/kept/) from --start on, once per selection seed, and chooses among
 those up to --end (the checkpoints there were when the choice was made; later ones are evaluated and
-recorded, not chosen) by the rule of `nca_nb.morpho.choose_checkpoint` (nbs/06, tested there): among
+recorded, not chosen) by the rule of `nca_nb.growing.choose_checkpoint` (nbs/06a_growing, tested there): among
 the checkpoints that pass all three tests for every selection seed, the one whose worst persistence MSE
 (over those seeds) is lowest. The chosen one is then evaluated on held-out seeds, which
 played no part in the choice. Everything goes to results/growing_selection/{target}.json (evaluations
@@ -17,7 +17,8 @@ import argparse, json
 from pathlib import Path
 import torch
 from nca_nb.core import atomic_write
-from nca_nb.morpho import EMOJI, kept_checkpoints, model_from_checkpoint, evaluate_growing, choose_checkpoint
+from nca_nb.morpho import EMOJI, evaluate_growing
+from nca_nb.growing import kept_checkpoints, model_from_checkpoint, choose_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ('grow_mse_200', 'persist_mse_max', 'regen_mse_200', 'regen_steps')

@@ -15,7 +15,8 @@ import torch
 from pathlib import Path
 from nca_nb.core import save_model, atomic_write, write_csv, data_dir
 from nca_nb.loop import read_checkpoint
-from nca_nb.morpho import EMOJI, kept_checkpoints, write_run_files, load_growing, evaluate_growing
+from nca_nb.morpho import EMOJI, load_growing, evaluate_growing
+from nca_nb.growing import kept_checkpoints, write_run_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
