@@ -16,7 +16,7 @@ from .core import NCA, seed_state, random_damage, save_model, atomic_write, torc
 from .loop import (LoopConfig, Batch, Sampler, Shard, Diverged, read_checkpoint, train as train_loop,
                          init_distributed, finish_distributed)
 from .cli import config_options
-from .morpho import EMOJI, load_target, pad_target
+from .morpho import EMOJI, ORIGINAL_GRID, load_target, pad_target
 
 # %% auto #0
 __all__ = ['FULL_TRAINING', 'GROWING', 'GrowingConfig', 'growing_loss', 'new_growing_model', 'PoolSampler', 'growing_info',
@@ -30,8 +30,8 @@ FULL_TRAINING = 8000
 @dataclass
 class GrowingConfig:
     "The training configuration of the original regenerating experiment, with its target and seed."
-    size: int = 40                  # side of the target emoji, in cells
-    pad: int = 16                   # empty cells around the target (the grid's side is size + 2 × pad)
+    size: int = ORIGINAL_GRID['size']   # side of the target emoji, in cells
+    pad: int = ORIGINAL_GRID['pad']     # empty cells around the target (the grid's side is size + 2 × pad)
     channels: int = 16              # cell-state channels: RGBA and the hidden ones
     pool: int = 1024                # states in the pool
     batch: int = 8                  # states sampled from the pool per iteration

@@ -15,8 +15,8 @@ from .core import NCA, seed_state, damage, load_model, rollout_snapshots, data_d
 from .trajectory import Trajectory
 
 # %% auto #0
-__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'ACCEPT', 'MORPHO_PHASES', 'render_emoji', 'load_target', 'pad_target', 'load_growing',
-           'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing', 'simulate_morpho']
+__all__ = ['EMOJI', 'NOTO_EMOJI_FONT', 'ORIGINAL_GRID', 'ACCEPT', 'MORPHO_PHASES', 'render_emoji', 'load_target', 'pad_target',
+           'load_growing', 'grid_size', 'training_target', 'clipped_mse', 'evaluate_growing', 'simulate_morpho']
 
 # %% ../nbs/06_morpho.ipynb #e4931e65
 EMOJI = {'fox': '\U0001F98A', 'cat': '\U0001F431'}
@@ -61,17 +61,17 @@ def load_growing(target: str) -> NCA:
         raise FileNotFoundError(f"{path}: no shipped model for {target!r} (run scripts/ship_growing.py)")
     return load_model(path)
 
-_ORIGINAL = {'size': 40, 'pad': 16}
-"The original's target size and padding (`GrowingConfig`'s defaults in `06a_growing`), for a model without `.info`."
+ORIGINAL_GRID = {'size': 40, 'pad': 16}
+"The original Growing NCA's target size and padding: `GrowingConfig`'s defaults, and the grid of a model without `.info`."
 
 def grid_size(model: NCA) -> int:
     "The side of the grid the model was trained on (target size + 2·pad; 72 for the original)."
-    t = getattr(model, 'info', {}).get('training', _ORIGINAL)
+    t = getattr(model, 'info', {}).get('training', ORIGINAL_GRID)
     return t['size'] + 2 * t['pad']
 
 def training_target(model: NCA, target: str) -> torch.Tensor:
     "The padded RGBA `target` at the size and padding `model` was trained with, `(4, H, H)`."
-    t = getattr(model, 'info', {}).get('training', _ORIGINAL)
+    t = getattr(model, 'info', {}).get('training', ORIGINAL_GRID)
     return pad_target(load_target(target, t['size']), t['pad'])
 
 # %% ../nbs/06_morpho.ipynb #2df77171
