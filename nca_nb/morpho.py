@@ -62,7 +62,7 @@ def load_growing(target: str) -> NCA:
     return load_model(path)
 
 ORIGINAL_GRID = {'size': 40, 'pad': 16}
-"The original Growing NCA's target size and padding: `GrowingConfig`'s defaults, and the grid of a model without `.info`."
+"The original Growing NCA's target size and padding: `GrowingConfig`'s defaults; the grid of a model without `.info`."
 
 def grid_size(model: NCA) -> int:
     "The side of the grid the model was trained on (target size + 2·pad; 72 for the original)."
