@@ -60,10 +60,10 @@ COMMITTED_CALLS = [  # (arguments, what the call adds): the calls that made the 
      '--ship-variant', 'four runs and four wounds (shipped)'),
     (f'--targets fox cat --regimes stratified {PAPER} --tag _full --ship-variant', "paper's protocol, loss on RGBA"),
     (f'--targets fox cat --regimes single {PAPER} --tag _full', ''),
-    (f'--targets fox cat --regimes stratified {PAPER} --loss-on all --tag _full_all --ship-variant',
-     "paper's protocol, loss on all 16 channels (shipped as learned_{target}_stratified)"),
-    (f'--targets fox --regimes stratified {PAPER} --loss-on all --tag _full_all --seeds 0 1 --ship-variant',
-     'a second seed'),
+    (f'--targets fox cat --regimes stratified {PAPER} --loss-on all --tag _full_all --seeds 0 1 2 --ship-variant',
+     "paper's protocol, loss on all 16 channels, three seeds (shipped as learned_{target}_stratified)"),
+    (f'--targets fox cat --regimes single {PAPER} --loss-on all --tag _full_all --seeds 0 1', 'the same, single-step'),
+    (f'--targets fox cat --regimes multi {PAPER} --loss-on all --tag _full_all', 'the same, multi-step'),
 ]
 
 def wanted_settings(regime, seed, a, data=None) -> dict:
