@@ -146,10 +146,15 @@ def field_help(cls) -> dict:
     except (OSError, TypeError): return {}
 
 def _option_type(t):
-    "The argparse type of a field annotation: `int`, `float`, `str` (from `X | None` too), or None for a bool."
+    ("The argparse type of a field annotation: `int`, `float`, `str` (also inside `X | None`, `list[X]`, "
+        "`tuple[X, ...]`), or None for a bool.")
     if t is bool: return None
-    args = [a for a in typing.get_args(t) if a is not type(None)]
+    args = [a for a in typing.get_args(t) if a is not type(None) and a is not Ellipsis]
     return args[0] if args else t
+
+def _field_default(f: dataclasses.Field):
+    "The default of field `f`, from its `default_factory` where it has one."
+    return f.default_factory() if f.default is dataclasses.MISSING else f.default
 
 def config_options(p: argparse.ArgumentParser, cls, skip=(), defaults: dict | None = None) -> None:
     ("Add an option `--field-name` to `p` for each field of dataclass `cls` not in `skip`: type, default (or "
@@ -157,11 +162,12 @@ def config_options(p: argparse.ArgumentParser, cls, skip=(), defaults: dict | No
     hints, helps = typing.get_type_hints(cls), field_help(cls)
     for f in dataclasses.fields(cls):
         if f.name in skip: continue
-        d = (defaults or {}).get(f.name, f.default)
+        d = (defaults or {}).get(f.name, _field_default(f))
         t, name = _option_type(hints[f.name]), '--' + f.name.replace('_', '-')
         h = f"{helps.get(f.name, f.name)} (default: {d})"
+        many = {'nargs': '+'} if typing.get_origin(hints[f.name]) in (list, tuple) else {}   # --seeds 0 1 2
         if t is None: p.add_argument(name, action=argparse.BooleanOptionalAction, default=d, help=h)
-        else: p.add_argument(name, type=t, default=d, help=h, metavar=t.__name__.upper())
+        else: p.add_argument(name, type=t, default=d, help=h, metavar=t.__name__.upper(), **many)
 
 def config_values(a: argparse.Namespace, cls, **more):
     "The dataclass `cls` built from the options `config_options` added (and `more`)."

@@ -7,17 +7,20 @@ Docs: https://nca-nb.github.io/nca_nb/morpho_learn.html.md"""
 # %% auto #0
 __all__ = ['GROW_STEPS', 'STABLE_STEPS', 'REGEN_AFTER', 'TARGET_AT', 'TRAIN_DAMAGES', 'TABLE_COLUMNS', 'SHIPPED_NAMES',
            'weights_fingerprint', 'learner_model', 'morpho_run', 'morpho_training_data', 'regen_links', 'regime_data',
-           'healed', 'evaluate_learned', 'seed_mean', 'results_table', 'learner_path', 'load_learner', 'strip_states']
+           'healed', 'evaluate_learned', 'seed_mean', 'results_table', 'learner_path', 'load_learner', 'RegimesConfig',
+           'learner_settings', 'settings_clash', 'train_learner', 'run_regimes', 'strip_states']
 
 # %% ../nbs/14_morpho_learn.ipynb #3832d280
+import json, time
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
 from .core import (NCA, seed_state, damage, circle_mask, live_cells, fingerprint, STANDARD_DAMAGE,
-                         load_model, data_dir, rollout_snapshots)
+                         load_model, save_model, atomic_write, data_dir, rollout_snapshots)
 from .trajectory import Trajectory
-from .morpho import load_growing, simulate_morpho, clipped_mse, grid_size, training_target
-from .train import init_state
+from .morpho import EMOJI, load_growing, simulate_morpho, clipped_mse, grid_size, training_target
+from .train import REGIMES, init_state, fit, make_strata, data_fingerprint
 
 # %% ../nbs/14_morpho_learn.ipynb #41c88551
 GROW_STEPS, STABLE_STEPS, REGEN_AFTER, TARGET_AT = (50, 100, 200), (300, 1000), (100, 200), 300
@@ -166,6 +169,152 @@ def load_learner(target: str, regime: str = 'stratified_full_all') -> NCA:
         have = sorted(f.stem for f in data_dir().glob(f'learned_{target}_*.safetensors'))
         raise FileNotFoundError(f"no shipped learner {p.name} (regime {regime!r}); shipped: {', '.join(have)}")
     return load_model(p)
+
+# %% ../nbs/14_morpho_learn.ipynb #94b0ead9
+@dataclass
+class RegimesConfig:
+    "One call of the §2 grid: learners of `targets` × `regimes` × `seeds` under one budget and protocol."
+    targets: list[str] = field(default_factory=lambda: ['fox', 'cat'])  # ground truths to learn
+    regimes: list[str] = field(default_factory=lambda: ['single', 'multi', 'stratified'])  # training regimes
+    seeds: list[int] = field(default_factory=lambda: [0])  # learner seeds (initial weights and sampling)
+    data_seeds: list[int] = field(default_factory=lambda: [0, 1])  # ground-truth runs recorded for training
+    iters: int = 800  # training iterations
+    batch: int = 8  # segments per iteration
+    n_min: int = 1  # shortest multi-step segment, in observed frames (the paper: 64)
+    n_max: int = 48  # longest multi-step segment, in observed frames (the paper: 95)
+    protocol: str = 'observed'  # observed: segments start from RGBA, hidden inferred; full: from all 16 channels
+    loss_on: str = 'visible'  # channels of the loss: visible, or all (the full protocol only)
+    lr: float = 2e-3  # Adam's learning rate
+    lr_drop: tuple[float, ...] = (0.7, 0.1)  # at this fraction of the iterations, the learning rate times this
+    hidden_cache: bool = True  # observed protocol: a segment starts from the hidden state inferred before
+    seed_share: float = 0.  # share of growth segments that start at the seed (multi-step regimes only)
+    link_regen: bool = False  # stratified: regeneration runs start from the learner's own hidden state of their frame
+    tag: str = ''  # suffix of a variant's results key and file names (e.g. _n16)
+    ship_variant: bool = False  # ship a tagged variant too, as learner_path(target, regime + tag)
+    ship_seed: int = 0  # the learner seed that is shipped
+    eval_seed: int = 0  # seed of the evaluation rollouts
+    runs: str = 'runs/morpho_learn'  # checkpoints and finished learners, one folder per ground truth
+    out: str = ''  # results file (read, updated, rewritten); empty: morpho_learn_results.json in data_dir()
+    threads: int = 1  # torch threads
+    progress: bool = True  # a progress bar per training run
+
+    def __post_init__(self):
+        for k, known in (('regimes', REGIMES), ('targets', EMOJI)):
+            if bad := [v for v in getattr(self, k) if v not in known]:
+                raise ValueError(f"{k}: unknown {bad}; known: {', '.join(known)}")
+        for k, known in (('protocol', ('observed', 'full')), ('loss_on', ('visible', 'all'))):
+            if getattr(self, k) not in known: raise ValueError(f"{k} must be one of {known}, not {getattr(self, k)!r}")
+
+    @property
+    def results_path(self) -> Path: return Path(self.out) if self.out else data_dir() / 'morpho_learn_results.json'
+
+# %% ../nbs/14_morpho_learn.ipynb #0240548d
+def learner_settings(regime: str, seed: int, cfg: RegimesConfig, data: dict | None = None) -> dict:
+    "The settings `fit` records in a learner's info, as `cfg` asks for them (with its data's fingerprint if given)."
+    w = dict(regime=regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, lr=cfg.lr,
+             hidden_cache=cfg.hidden_cache and cfg.protocol != 'full',
+             seed_share=0. if regime == 'single' else cfg.seed_share, seed=seed,
+             linked=bool(cfg.link_regen and regime == 'stratified'), protocol=cfg.protocol, loss_on=cfg.loss_on)
+    if data is not None: w['data_fingerprint'] = data_fingerprint(make_strata(regime_data(data, regime))[0])
+    return w
+
+def settings_clash(info: dict, wanted: dict) -> dict:
+    "The settings `{name: (recorded, wanted)}` on which a finished learner's `info` differs from `wanted`."
+    rec = {k: info.get(k) for k in wanted} | {'linked': bool(info.get('links')),
+                                              'seed_share': info.get('seed_share') or 0.,   # older files: no share,
+                                              'protocol': info.get('protocol', 'observed'),
+                                              'loss_on': info.get('loss_on', 'visible')}   # the observed protocol
+    if 'data_fingerprint' not in info: rec['data_fingerprint'] = wanted.get('data_fingerprint')  # older: not recorded
+    return {k: (rec[k], v) for k, v in wanted.items() if rec[k] != v}
+
+# %% ../nbs/14_morpho_learn.ipynb #f74c7ace
+def _run_folder(target: str, truth: NCA, cfg: RegimesConfig) -> Path:
+    "The folder of the learners of this ground truth: named after its weights, so a re-shipped truth gets a new one."
+    return Path(cfg.runs) / f'{target}-{weights_fingerprint(truth)}'
+
+def train_learner(target: str, regime: str, seed: int, data: dict, truth: NCA, cfg: RegimesConfig) -> NCA:
+    "Train (or resume, or load if finished with the same settings) one learner of `truth`; its info holds the losses."
+    runs = _run_folder(target, truth, cfg); runs.mkdir(parents=True, exist_ok=True)
+    name = f'{target}_{regime}{cfg.tag}_s{seed}'
+    done, wanted = runs / f'{name}.safetensors', learner_settings(regime, seed, cfg, data)
+    if not done.exists():
+        m = learner_model(seed)
+        r = fit(m, regime_data(data, regime), regime=regime, iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min,
+                n_max=cfg.n_max, lr=cfg.lr, protocol=cfg.protocol, loss_on=cfg.loss_on, lr_drop=tuple(cfg.lr_drop),
+                hidden_cache=wanted['hidden_cache'], seed_share=wanted['seed_share'],
+                links=regen_links(data) if wanted['linked'] else None, seed=seed,
+                checkpoint=runs / f'{name}.ckpt.safetensors', checkpoint_every=25, progress=cfg.progress)
+        save_model(m, done, **r.info, losses=[round(v, 7) for v in r.losses])
+    m = load_model(done)
+    if clash := settings_clash(m.info, wanted):
+        raise ValueError(f"{done}: this finished learner was trained with other settings (recorded, now): {clash}; "
+                         "use another tag, or delete the file to retrain")
+    return m
+
+def _check_finished(cfg: RegimesConfig, channels: str) -> None:
+    "Every finished learner this call would reuse must match its settings: checked before anything is written."
+    for t in cfg.targets:
+        truth, data = load_growing(t), None
+        for regime in cfg.regimes:
+            for s in cfg.seeds:
+                done = _run_folder(t, truth, cfg) / f'{t}_{regime}{cfg.tag}_s{s}.safetensors'
+                if not done.exists(): continue
+                data = data or morpho_training_data(t, seeds=cfg.data_seeds, model=truth, channels=channels)
+                if clash := settings_clash(load_model(done).info, learner_settings(regime, s, cfg, data)):
+                    raise ValueError(f"{done}: this finished learner was trained with other settings (recorded, "
+                                     f"now): {clash}; use another tag, or delete the file to retrain")
+
+# %% ../nbs/14_morpho_learn.ipynb #764f1e6f
+def _budget(cfg: RegimesConfig) -> dict:
+    "The budget a call records under `budget{tag}` in the results file."
+    b = dict(iters=cfg.iters, batch=cfg.batch, n_min=cfg.n_min, n_max=cfg.n_max, protocol=cfg.protocol,
+             loss_on=cfg.loss_on, lr=cfg.lr, lr_drop=list(cfg.lr_drop),
+             hidden_cache=cfg.hidden_cache and cfg.protocol != 'full', seed_share=cfg.seed_share,
+             eval_seed=cfg.eval_seed, threads=cfg.threads,   # the learner seeds that ran are the keys under results
+             note='same iterations and batch per regime; a multi-step iteration costs about n single-step ones'
+                  + ('; seed_share in the multi-step regimes only' if cfg.seed_share else ''))
+    if cfg.link_regen: b['link_regen'] = True   # only when used
+    return b
+
+def run_regimes(cfg: RegimesConfig) -> dict:
+    ("Train, evaluate and record every learner of `cfg` into its results file (rewritten after each learner); the "
+        "results.")
+    torch.set_num_threads(cfg.threads)
+    channels, out = 'all' if cfg.protocol == 'full' else 'visible', cfg.results_path
+    _check_finished(cfg, channels)
+    res = json.loads(out.read_text()) if out.exists() else {}
+    res['budget' + cfg.tag] = _budget(cfg)
+    res.setdefault('results', {})
+    for t in cfg.targets:
+        truth = load_growing(t)
+        data = morpho_training_data(t, seeds=cfg.data_seeds, model=truth, channels=channels)
+        if res.get('data', {}).get(t, {}).get('truth_fingerprint') not in (None, weights_fingerprint(truth)):
+            res['results'].pop(t, None)    # results of learners of an older truth are dropped, not mixed in
+        data_key = 'data' if cfg.data_seeds == RegimesConfig().data_seeds else 'data' + cfg.tag   # other data: beside
+        res.setdefault(data_key, {})[t] = dict(
+            truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
+            trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})
+        for regime in cfg.regimes:
+            for s in cfg.seeds:
+                t1 = time.time()
+                m = train_learner(t, regime, s, data, truth, cfg)
+                losses, key = m.info['losses'], regime + cfg.tag
+                metrics = evaluate_learned(m, t, seed=cfg.eval_seed, truth=truth)
+                every = max(1, len(losses) // 200)
+                res['results'].setdefault(t, {}).setdefault(key, {})[str(s)] = dict(
+                    metrics=metrics, final_loss=float(np.mean(losses[-max(1, len(losses) // 10):])),
+                    loss_curve=losses[::every], loss_curve_every=every,
+                    seconds=round(time.time() - t1, 1),   # this call: training, or only evaluating a finished run
+                    train_seconds=m.info.get('seconds'))
+                if s == cfg.ship_seed and (not cfg.tag or cfg.ship_variant):
+                    info = {k: v for k, v in m.info.items() if k != 'losses'}
+                    info.update(target=t, truth_fingerprint=weights_fingerprint(truth),
+                                made_by='scripts/morpho_regimes.py')
+                    save_model(m, learner_path(t, key), **info)
+                atomic_write(out, lambda p: Path(p).write_text(json.dumps(res, indent=1)))
+                print(f"{t} {key} seed {s}: " + ', '.join(f'{k} {v:.4f}' for k, v in metrics.items())
+                      + f" ({time.time() - t1:.0f} s)", flush=True)
+    return res
 
 # %% ../nbs/14_morpho_learn.ipynb #cc4c9f6d
 def strip_states(model: NCA, steps, seed: int = 0, damaged_at: int | None = None, after=(), size: int = 72) -> list:
