@@ -13,7 +13,8 @@ Workloads, 64 steps each:
   infer, from the seed  B=1 256x256, no grad
 nca_nb runs with `fast=True` (the fused step) for training, as every trainer sets on a CPU, and as `rollout` does by
 default (`fast=False`, the reference arithmetic) for inference, plus `fast=True` inference as its own column
-(`nca_nb fast`), which is what `nca-nb rollout` and the validation of `fit` use.
+(`nca_nb fast`), which is what `nca-nb rollout` and the validation of `fit` use, and `fast='bf16'` (`nca_nb bf16`:
+the fused step with its MLP's products in bfloat16, for training and inference; an option, not a default).
 The variants run interleaved, round after round (the first round is a warm-up), and each keeps its fastest round,
 so a burst of load elsewhere hits all alike; the weights are restored after each training step so every round does
 the same work. Peak memory of one training step: the rise of the peak RSS (VmHWM) over the RSS before the step,
@@ -118,6 +119,7 @@ def load_extra(path):
 
 def make(name, m):
     if name == 'nca_nb fast': return NcaNb(copy.deepcopy(m), True)
+    if name == 'nca_nb bf16': return NcaNb(copy.deepcopy(m), 'bf16')
     return IMPLS[name](copy.deepcopy(m))
 
 def timed(f, clock=time.perf_counter):
@@ -138,7 +140,7 @@ def main():
     if a.threads: torch.set_num_threads(a.threads)
     if a.extra: load_extra(a.extra)
     if a.mem_of: print(json.dumps(measure_memory(*a.mem_of))); return
-    names = a.only.split(',') if a.only else list(IMPLS) + ['nca_nb fast']
+    names = a.only.split(',') if a.only else list(IMPLS) + ['nca_nb fast', 'nca_nb bf16']
     wls = list(WORKLOADS) if a.workloads is None else [list(WORKLOADS)[int(i)] for i in a.workloads.split(',')]
     print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, reps {a.reps} (+1 warm-up), loadavg before: '
           f'{open("/proc/loadavg").read().split(" ", 3)[:3]}')

@@ -360,7 +360,8 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
     n0 = len(losses)
     good, stopped = it0 or None, False
     dev = next(model.parameters()).device
-    fast, model.fast = model.fast, dev.type == 'cpu'          # the fused step (00_core): the same steps, faster
+    # the fused step (00_core): the same steps, faster; a model set to 'bf16' keeps its bfloat16 products
+    fast, model.fast = model.fast, dev.type == 'cpu' and (model.fast if model.fast == 'bf16' else True)
     model.train()
     bar = progress(range(it0, cfg.iters), quiet=not progress_bar or rank > 0,
                    label=label if not it0 else f'resumed at {it0}, {label}')

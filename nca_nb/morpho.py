@@ -76,7 +76,8 @@ def training_target(model: NCA, target: str) -> torch.Tensor:
 
 # %% ../nbs/06_morpho.ipynb #2df77171
 ACCEPT = {'grow_mse_200': 0.005, 'persist_mse_max': 0.01, 'regen_mse': 0.01, 'regen_within': 200}
-"The acceptance thresholds: MSE at step 200, worst MSE of steps 100..1000, regeneration MSE and within how many steps."
+("What a Growing NCA must meet to serve as a ground truth: MSE at step 200, worst MSE of steps 100..1000, and the "
+ "MSE its regeneration must reach within how many steps.")
 
 def clipped_mse(x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     ("MSE over RGBA × H × W of `clip(x[..., :4, :, :], 0, 1)` against `target` (4, H, W); one value per leading index "
