@@ -310,7 +310,8 @@ def _fused_forward(x, W1k, b1, W2, b2, fire, taps, a: int, thr: float, circular:
     y = _perceive_rows(xc, taps, circular)
     z = y if idx is None else y.index_select(0, idx)
     if bf16 and z.shape[0] >= _BF16_ROWS:     # bfloat16 products, float32 sums: 2-3x faster with AVX512-BF16
-        hh = torch.addmm(b1.bfloat16(), z.bfloat16(), W1k.bfloat16().t()).relu_()
+        z = z.bfloat16()                        # kept so, and the backward's products are bfloat16 too
+        hh = torch.addmm(b1.bfloat16(), z, W1k.bfloat16().t()).relu_()
         d = torch.addmm(b2.bfloat16(), hh, W2.bfloat16().t()).float()
     else:
         hh = torch.addmm(b1, z, W1k.t()).relu_()
@@ -348,22 +349,27 @@ class _FusedStep(torch.autograd.Function):
             # zeros, as the reference: Adam still steps
             return (torch.zeros_like(g_out), *(torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.weights)) + rest
         W1k, W2, z, hh = ctx.saved_tensors
-        hh = hh.to(z.dtype)                                             # kept in bfloat16 by a bf16 forward
+        lo = hh.dtype                                                   # of the products: bfloat16 after a bf16 forward
+        W1k, W2 = W1k.to(lo), W2.to(lo)
         idx, m, K = ctx.idx, ctx.m, len(ctx.taps)
         r0, r1, c0, c1 = ctx.box; h, w = r1 - r0, c1 - c0
         gc = g_out.permute(0, 2, 3, 1)[:, r0:r1, c0:c1].reshape(-1, C)
         gxn = gc if m is None else gc * m
         gd = gxn if idx is None else gxn.index_select(0, idx)
-        gW2, gb2 = gd.t().mm(hh), gd.sum(0)
+        gb2, gd = gd.sum(0), gd.to(lo)
+        gW2 = gd.t().mm(hh).to(gb2.dtype)
         need_x = ctx.needs_input_grad[0]
         n = gd.shape[0]
-        gW1k, gb1 = W1k.new_zeros(W1k.shape), W1k.new_zeros(W1k.shape[0])
-        gz = gd.new_empty(n, W1k.shape[1]) if need_x else None
+        gW1k, gb1 = gb2.new_zeros(W1k.shape), gb2.new_zeros(W1k.shape[0])
+        gz = gb2.new_empty(n, W1k.shape[1]) if need_x else None
         for s in range(0, n, _CHUNK):
             sl = slice(s, s + _CHUNK)
             gh = torch.ops.aten.threshold_backward(gd[sl].mm(W2), hh[sl], 0)
-            gW1k.addmm_(gh.t(), z[sl]); gb1 += gh.sum(0)
-            if need_x: torch.mm(gh, W1k, out=gz[sl])
+            if lo == gb2.dtype: gW1k.addmm_(gh.t(), z[sl])
+            else: gW1k += gh.t().mm(z[sl])
+            gb1 += gh.sum(0, dtype=gb1.dtype)
+            if need_x and lo == gb2.dtype: torch.mm(gh, W1k, out=gz[sl])
+            elif need_x: gz[sl] = gh.mm(W1k)
         if not need_x: return (None, gW1k, gb1, gW2, gb2) + rest
         gy = gz if idx is None else gz.new_zeros(B * h * w, K * C).index_copy_(0, idx, gz)
         gxc = _perceive_rows_T(gy, ctx.taps, (B, h, w, C), ctx.circular).add_(gxn.view(B, h, w, C))
