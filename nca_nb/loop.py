@@ -36,6 +36,7 @@ class LoopConfig:
     checkpoint_every: int = 100     # iterations between checkpoints (the last iteration always writes one)
     # a finite loss above this also counts as divergence (a trainer whose targets are bounded sets it)
     max_loss: float = math.inf
+    bf16: bool = False              # on a CPU, the MLP's products in bfloat16: faster, rounded (core's fused step)
 
     def __post_init__(self):
         for k in ('iters', 'lr_drop_at', 'checkpoint_every'):
@@ -306,9 +307,8 @@ def _resume(path: Path, model: NCA, opt, cfg: LoopConfig, sampler: Sampler) -> t
     if ck['config'] != model.config:
         raise ValueError(f"{path}: checkpoint was made for a model {ck['config']}, not {model.config}")
     extended = (ck['loop'] or {}).get('iters', ck['settings'].get('iters', cfg.iters)) != cfg.iters
-    diff = {} if ck['loop'] is None else _clash(ck['loop'], asdict(cfg), ('iters', 'checkpoint_every', 'max_loss',
-                                                                          'lr_drop_at') if extended else ('iters',
-                                                                              'checkpoint_every', 'max_loss'))
+    free = ('iters', 'checkpoint_every', 'max_loss', 'bf16') + (('lr_drop_at',) if extended else ())
+    diff = {} if ck['loop'] is None else _clash(ck['loop'], asdict(cfg), free)
     diff |= _clash(ck['settings'], sampler.settings, getattr(sampler, 'free_on_extend', ()) if extended else ())
     if diff:
         raise ValueError(f"{path}: checkpoint was made with other settings (checkpoint, now): {diff}; delete it or "
@@ -360,8 +360,7 @@ def train(model: NCA, sampler: Sampler, cfg: LoopConfig, checkpoint=None, progre
     n0 = len(losses)
     good, stopped = it0 or None, False
     dev = next(model.parameters()).device
-    # the fused step (00_core): the same steps, faster; a model set to 'bf16' keeps its bfloat16 products
-    fast, model.fast = model.fast, dev.type == 'cpu' and (model.fast if model.fast == 'bf16' else True)
+    fast, model.fast = model.fast, dev.type == 'cpu' and ('bf16' if cfg.bf16 else True)   # the fused step (00_core)
     model.train()
     bar = progress(range(it0, cfg.iters), quiet=not progress_bar or rank > 0,
                    label=label if not it0 else f'resumed at {it0}, {label}')

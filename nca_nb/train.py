@@ -324,6 +324,7 @@ class FitConfig:
     links: dict | None = None
     validate: float = 0.               # share of the last frames of each stratum held out to check the model
     checkpoint_every: int = 100        # iterations between checkpoints (the last iteration always writes one)
+    bf16: bool = False                 # on a CPU, the MLP's products in bfloat16: faster, rounded (core's fused step)
     # observed: segments start from the visible channels (hidden ones inferred); full: from the recorded full state
     protocol: str = 'observed'
     loss_on: str = 'visible'           # the channels the loss compares: visible, or all (the full protocol only)
@@ -368,7 +369,8 @@ class FitConfig:
         "The loop's part: Adam (its default epsilon), the learning-rate drop, the checkpoint interval."
         return LoopConfig(iters=self.iters, lr=self.lr, lr_drop_at=_lr_drop_iter(self.lr_drop, self.iters),
                           lr_factor=self.lr_drop[1],
-                          adam_eps=1e-8, checkpoint_every=self.checkpoint_every, max_loss=MAX_FIT_LOSS)
+                          adam_eps=1e-8, checkpoint_every=self.checkpoint_every, max_loss=MAX_FIT_LOSS,
+                          bf16=self.bf16)
 
 def _fit_config(config: FitConfig | None, overrides: dict) -> FitConfig:
     ("`config` (default `FitConfig()`) with the fields named in `overrides` replaced; one `ValueError` for a name that "
@@ -569,6 +571,7 @@ def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, devi
                 switch_at=s['switch'], intermediate=cfg.intermediate, hidden_cache=cfg.hidden_cache, crop=s['crop'],
                 protocol=cfg.protocol, loss_on=cfg.loss_on, seed=cfg.seed, noise=float(cfg.noise),
                 seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
+                bf16=cfg.bf16,
                 strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6),
                              drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},
