@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (NCA, seed_state, damage, circle_mask, live_cells, fingerprint, STANDARD_DAMAGE,
-                         load_model, save_model, atomic_write, data_dir, rollout_snapshots)
+                         load_model, save_model, atomic_write, data_dir, rollout_snapshots, torch_threads)
 from .trajectory import Trajectory
 from .morpho import EMOJI, load_growing, simulate_morpho, clipped_mse, grid_size, training_target
 from .train import REGIMES, init_state, fit, make_strata, data_fingerprint
@@ -279,7 +279,10 @@ def _budget(cfg: RegimesConfig) -> dict:
 def run_regimes(cfg: RegimesConfig) -> dict:
     ("Train, evaluate and record every learner of `cfg` into its results file (rewritten after each learner); the "
         "results.")
-    torch.set_num_threads(cfg.threads)
+    with torch_threads(cfg.threads): return _run_regimes(cfg)
+
+def _run_regimes(cfg: RegimesConfig) -> dict:
+    "`run_regimes` within its threads."
     channels, out = 'all' if cfg.protocol == 'full' else 'visible', cfg.results_path
     _check_finished(cfg, channels)
     res = json.loads(out.read_text()) if out.exists() else {}
@@ -290,7 +293,7 @@ def run_regimes(cfg: RegimesConfig) -> dict:
         data = morpho_training_data(t, seeds=cfg.data_seeds, model=truth, channels=channels)
         if res.get('data', {}).get(t, {}).get('truth_fingerprint') not in (None, weights_fingerprint(truth)):
             res['results'].pop(t, None)    # results of learners of an older truth are dropped, not mixed in
-        data_key = 'data' if cfg.data_seeds == RegimesConfig().data_seeds else 'data' + cfg.tag   # other data: beside
+        data_key = 'data' if list(cfg.data_seeds) == RegimesConfig().data_seeds else 'data' + cfg.tag  # other: beside
         res.setdefault(data_key, {})[t] = dict(
             truth_iterations=truth.info.get('iterations'), truth_fingerprint=weights_fingerprint(truth),
             trajectories={k: dict(frames=len(v), phases=v.phases, params=v.params) for k, v in data.items()})

@@ -571,7 +571,7 @@ def fit(model: NCA, data, config: FitConfig | None = None, checkpoint=None, devi
                 switch_at=s['switch'], intermediate=cfg.intermediate, hidden_cache=cfg.hidden_cache, crop=s['crop'],
                 protocol=cfg.protocol, loss_on=cfg.loss_on, seed=cfg.seed, noise=float(cfg.noise),
                 seed_share=float(cfg.seed_share), links=s.get('links'), substeps=model.substeps, device=str(device),
-                bf16=cfg.bf16,
+                bf16=cfg.bf16 and device.type == 'cpu',   # of this call (a resumed run may have begun without)
                 strata=[dict(name=st.name, traj=st.traj, frames=[st.start, st.stop], weight=round(st.weight, 6),
                              drawn=c) for st, c in zip(sampler.strata, counts['strata'])],
                 n_drawn={int(k): v for k, v in sorted(counts['n'].items(), key=lambda kv: int(kv[0]))},

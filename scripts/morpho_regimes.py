@@ -21,6 +21,7 @@ One command runs them all in that order: python scripts/morpho_regimes.py --all 
 import argparse, shlex, subprocess, sys
 from pathlib import Path
 from nca_nb.cli import config_options, config_values
+from nca_nb.core import data_dir
 from nca_nb.morpho_learn import RegimesConfig, run_regimes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ COMMITTED_CALLS = [  # (arguments, what the call adds): the calls that made the 
     (f'--targets fox cat --regimes stratified {PAPER} --loss-on all --tag _full_all --seeds 0 1 2 --ship-variant',
      "paper's protocol, loss on all 16 channels, three seeds (shipped as learned_{target}_stratified)"),
     (f'--targets fox cat --regimes single {PAPER} --loss-on all --tag _full_all --seeds 0 1', 'the same, single-step'),
-    (f'--targets fox cat --regimes multi {PAPER} --loss-on all --tag _full_all', 'the same, multi-step'),
+    (f'--targets fox cat --regimes multi {PAPER} --loss-on all --tag _full_all --seeds 0 1', 'the same, multi-step'),
 ]
 
 def committed_calls() -> list[list[str]]:
@@ -71,7 +72,9 @@ def parser() -> argparse.ArgumentParser:
     plan = '\n'.join(f"  {args}" + (f"   # {why}" if why else '') for args, why in COMMITTED_CALLS)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog='the committed calls (COMMITTED_CALLS), in order:\n' + plan)
-    config_options(ap, RegimesConfig, defaults={'runs': str(ROOT / 'runs' / 'morpho_learn')})
+    # lr_drop stays as committed: a finished learner's reuse does not compare it
+    defaults = {'runs': str(ROOT / 'runs' / 'morpho_learn'), 'out': str(data_dir() / 'morpho_learn_results.json')}
+    config_options(ap, RegimesConfig, skip=('lr_drop',), defaults=defaults)
     return ap
 
 if __name__ == '__main__':
