@@ -246,10 +246,14 @@ def train_learner(target: str, regime: str, seed: int, data: dict, truth: NCA, c
                 checkpoint=runs / f'{name}.ckpt.safetensors', checkpoint_every=25, progress=cfg.progress)
         save_model(m, done, **r.info, losses=[round(v, 7) for v in r.losses])
     m = load_model(done)
-    if clash := settings_clash(m.info, wanted):
+    _refuse_clash(done, m.info, wanted)
+    return m
+
+def _refuse_clash(done: Path, info: dict, wanted: dict) -> None:
+    "One `ValueError` naming the finished learner `done` and the settings on which it differs from `wanted`."
+    if clash := settings_clash(info, wanted):
         raise ValueError(f"{done}: this finished learner was trained with other settings (recorded, now): {clash}; "
                          "use another tag, or delete the file to retrain")
-    return m
 
 def _check_finished(cfg: RegimesConfig, channels: str) -> None:
     "Every finished learner this call would reuse must match its settings: checked before anything is written."
@@ -260,9 +264,7 @@ def _check_finished(cfg: RegimesConfig, channels: str) -> None:
                 done = _run_folder(t, truth, cfg) / f'{t}_{regime}{cfg.tag}_s{s}.safetensors'
                 if not done.exists(): continue
                 data = data or morpho_training_data(t, seeds=cfg.data_seeds, model=truth, channels=channels)
-                if clash := settings_clash(load_model(done).info, learner_settings(regime, s, cfg, data)):
-                    raise ValueError(f"{done}: this finished learner was trained with other settings (recorded, "
-                                     f"now): {clash}; use another tag, or delete the file to retrain")
+                _refuse_clash(done, load_model(done).info, learner_settings(regime, s, cfg, data))
 
 # %% ../nbs/14_morpho_learn.ipynb #764f1e6f
 def _budget(cfg: RegimesConfig) -> dict:
